@@ -1,0 +1,2 @@
+//! `avc-fix`: from SELinux denials to the right fix.
+fn main() {}

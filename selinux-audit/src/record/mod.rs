@@ -1,0 +1,3 @@
+//! Audit record lexer: one line → header + fields.
+//!
+//! STUB: filled in by the parser work.

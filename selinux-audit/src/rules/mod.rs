@@ -1,0 +1,3 @@
+//! The rules engine: denials + policy → ranked fixes.
+//!
+//! STUB: filled in with the rules engine.
