@@ -1,3 +1,159 @@
 //! [`Fix`]: a proposed remedy, with the exact commands and the shell text a person pastes.
 //!
-//! STUB: filled in with the rules engine.
+//! A fix carries its commands as argv arrays (nothing is ever run through a shell by the
+//! library) and, separately, the rendered `shell` text: every argument quoted by
+//! [`crate::shell::quote`], every file to write as a quoted heredoc before the commands.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::bytes::ByteStr;
+use crate::shell;
+
+/// What kind of change a fix makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixKind {
+    /// Reset labels to the policy's defaults (`restorecon`).
+    Restorecon,
+    /// A persistent file-context rule (`semanage fcontext`) followed by `restorecon`.
+    Fcontext,
+    /// A port label (`semanage port`).
+    Port,
+    /// A boolean (`setsebool -P`).
+    Boolean,
+    /// A local policy module: last resort only.
+    Module,
+    /// No change to make, or none we can make safely: an explanation and what to check.
+    Other,
+}
+
+impl fmt::Display for FixKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FixKind::Restorecon => "restorecon",
+            FixKind::Fcontext => "fcontext",
+            FixKind::Port => "port",
+            FixKind::Boolean => "boolean",
+            FixKind::Module => "module",
+            FixKind::Other => "other",
+        })
+    }
+}
+
+/// How sure we are that the fix is right and sufficient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Path reported by the kernel and the new label checked against the loaded policy.
+    High,
+    /// One of the two is missing (path inferred, or no binary policy to check against).
+    Medium,
+    /// Neither, or the policy is the approximate built-in baseline.
+    Low,
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+        })
+    }
+}
+
+/// A file to write before running a fix's commands (e.g. a module's source).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileToWrite {
+    /// Where to write it (relative paths are relative to the current directory).
+    pub path: String,
+    /// Its content (text).
+    pub content: String,
+}
+
+/// One proposed fix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fix {
+    /// The kind of change.
+    pub kind: FixKind,
+    /// Commands to run, in order, as argv arrays.
+    pub commands: Vec<Vec<ByteStr>>,
+    /// Files to write before the commands.
+    pub files: Vec<FileToWrite>,
+    /// What a person pastes: heredocs for `files`, then the quoted commands, one per line.
+    pub shell: String,
+    /// How sure we are.
+    pub confidence: Confidence,
+    /// One-paragraph reason.
+    pub why: String,
+    /// Ids of the denials this fix addresses.
+    pub covers: Vec<u32>,
+    /// Other fixes for the same denials, best first. Never applied automatically.
+    pub alternatives: Vec<Fix>,
+}
+
+impl Fix {
+    /// Builds a fix and renders its `shell` text.
+    pub fn new(
+        kind: FixKind,
+        commands: Vec<Vec<ByteStr>>,
+        files: Vec<FileToWrite>,
+        confidence: Confidence,
+        why: String,
+        covers: Vec<u32>,
+    ) -> Fix {
+        let shell = render_shell(&files, &commands);
+        Fix { kind, commands, files, shell, confidence, why, covers, alternatives: Vec::new() }
+    }
+}
+
+/// Builds an argv from byte-string-like parts.
+pub fn argv<I, T>(parts: I) -> Vec<ByteStr>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<ByteStr>,
+{
+    parts.into_iter().map(Into::into).collect()
+}
+
+/// Renders files (as quoted heredocs) and commands (quoted) as paste-ready shell text.
+pub fn render_shell(files: &[FileToWrite], commands: &[Vec<ByteStr>]) -> String {
+    let mut out = String::new();
+    for file in files {
+        let mut delim = String::from("AVCFIX_EOF");
+        while file.content.lines().any(|l| l == delim) {
+            delim.push('_');
+        }
+        out.push_str(&format!("cat > {} <<'{delim}'\n", shell::quote(file.path.as_bytes())));
+        out.push_str(&file.content);
+        if !file.content.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&delim);
+        out.push('\n');
+    }
+    for cmd in commands {
+        let parts: Vec<&[u8]> = cmd.iter().map(ByteStr::as_bytes).collect();
+        out.push_str(&shell::join(&parts));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_heredoc_then_commands() {
+        let files = vec![FileToWrite { path: "x.te".into(), content: "a\nAVCFIX_EOF\n".into() }];
+        let cmds = vec![argv(["semodule", "-i", "x y.pp"])];
+        let text = render_shell(&files, &cmds);
+        assert_eq!(
+            text,
+            "cat > x.te <<'AVCFIX_EOF_'\na\nAVCFIX_EOF\nAVCFIX_EOF_\nsemodule -i 'x y.pp'\n"
+        );
+    }
+}

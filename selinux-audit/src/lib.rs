@@ -24,12 +24,15 @@ pub mod bytes;
 pub mod context;
 pub mod denial;
 pub mod error;
+pub mod fcregex;
 pub mod fix;
 pub mod parse;
 pub mod policy;
 pub mod record;
+pub mod report;
 pub mod resolve;
 pub mod rules;
+pub mod shell;
 pub mod system;
 
 pub use bytes::ByteStr;

@@ -1,3 +1,116 @@
-//! The rules engine: denials + policy → ranked fixes.
+//! The rules engine: denials + policy → ranked fixes. Pure: no I/O, no panics.
 //!
-//! STUB: filled in with the rules engine.
+//! [`suggest`] groups the denials into needs ([`needs`]): one per file-system object with a
+//! known path, one per port, and the rest. For each object it decides between restoring the
+//! policy's default label and a persistent rule ([`label`]), chooses the rule's type
+//! ([`typechoice`]) and reach ([`scope`]); ports get a port label ([`port`]); everything else
+//! gets an explanation, with a minimal module only as a flagged alternative ([`other`]).
+//!
+//! The plan is ordered: relabels (`restorecon`), then persistent file-context rules, then
+//! ports, then explanations. Every entry is needed; each entry's `alternatives` are other ways
+//! to fix the same denials, never applied automatically.
+
+pub mod classify;
+pub mod label;
+pub mod label_fix;
+pub mod needs;
+pub mod other;
+pub mod port;
+pub mod scope;
+pub mod typechoice;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::bytes::ByteStr;
+use crate::denial::{Denial, PathSource};
+use crate::fix::{Confidence, Fix};
+use crate::policy::PolicyModel;
+
+use self::label::Decision;
+
+/// Facts about the machine the caller knows (the library does not look them up).
+#[derive(Clone, Debug, Default)]
+pub struct RuleOptions {
+    /// Device name → mount point, for the log's own machine (used in `find` commands).
+    pub mounts: Vec<(ByteStr, ByteStr)>,
+}
+
+/// The recommended plan.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Plan {
+    /// Fixes, best first; every entry is needed.
+    pub fixes: Vec<Fix>,
+    /// Notes about the run (unresolved paths, unverified fixes).
+    pub warnings: Vec<String>,
+}
+
+/// Computes the fixes for `denials` (merged, with ids) under `policy`.
+pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> Plan {
+    let needs = needs::group(denials);
+    let decisions: Vec<Decision> = needs.objects.iter().map(|n| label::decide(policy, n)).collect();
+    let rules = scope::plan(policy, &needs.objects, &decisions);
+
+    let mut fixes = label_fix::restore_fixes(policy, &needs.objects, &decisions, &rules);
+    fixes.extend(label_fix::rule_fixes(policy, &needs.objects, &decisions, &rules));
+    let mut others: Vec<&Denial> = needs.others.clone();
+    for need in &needs.ports {
+        match port::port_fix(policy, need) {
+            Some(f) => fixes.push(f),
+            None => others.extend(need.denials.iter().copied()),
+        }
+    }
+    let mut explained = Vec::new();
+    for (need, decision) in needs.objects.iter().zip(&decisions) {
+        let reason = match decision {
+            Decision::AlreadyAllowed => format!(
+                "The loaded policy already allows this for {}: the log was written under another policy \
+                 version or another boolean state, so there is nothing to relabel. Check that the policy in \
+                 force on the logging host is the one analysed here.",
+                need.current
+            ),
+            Decision::NoDefault => "The policy gives this path no label on purpose (<<none>>: e.g. /tmp, /run); \
+                 the program creating it decides the label, so a file-context rule would not hold."
+                .to_owned(),
+            Decision::NoFix(why) => format!("No label fix found: {why}."),
+            _ => continue,
+        };
+        explained.push(other::object_other_fix(need, &reason));
+    }
+    fixes.extend(other::other_fixes(policy, &others, opts));
+    fixes.extend(explained);
+
+    let mut warnings = Vec::new();
+    let unresolved = denials
+        .iter()
+        .filter(|d| d.is_denied() && d.path_source == PathSource::Unresolved && d.name.is_some())
+        .count();
+    if unresolved > 0 {
+        warnings.push(format!(
+            "{unresolved} denial(s) name only a file's basename; their paths are unknown (see the 'other' fixes)"
+        ));
+    }
+    if policy.approximate {
+        warnings.push("results are approximate: no policy of the logging host was loaded".to_owned());
+    }
+    Plan { fixes, warnings }
+}
+
+/// Confidence from the evidence: a kernel-reported path and a policy-verified label give
+/// `High`; one of the two `Medium`; neither, or an approximate policy, `Low`.
+pub fn confidence(policy: &PolicyModel, source: PathSource, verified: Option<bool>) -> Confidence {
+    if policy.approximate {
+        return Confidence::Low;
+    }
+    match (!source.is_heuristic(), verified == Some(true)) {
+        (true, true) => Confidence::High,
+        (false, false) => Confidence::Low,
+        _ => Confidence::Medium,
+    }
+}
+
+/// `{ read open }` style rendering of a permission set.
+pub fn describe_perms(perms: &BTreeSet<String>) -> String {
+    format!("{{ {} }}", perms.iter().cloned().collect::<Vec<_>>().join(" "))
+}

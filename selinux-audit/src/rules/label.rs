@@ -1,0 +1,118 @@
+//! Label decisions for file-system objects: restore the default, or persist a better one.
+//!
+//! For each object the policy's default label is looked up (`file_contexts`, libselinux
+//! semantics, the mode taken from the class). Then:
+//!
+//! * the default differs from the logged label and the loaded policy lets the domain do what
+//!   it was denied on the default type → `restorecon` ([`Decision::Restore`]);
+//! * the default is the logged label already, or the domain may not use it either → a
+//!   persistent rule with a type chosen by [`super::typechoice`] ([`Decision::Persist`]);
+//! * the policy already allows the access to the logged type → nothing to relabel: the log is
+//!   from another policy or boolean state ([`Decision::AlreadyAllowed`]);
+//! * `<<none>>` → the policy deliberately leaves the path unlabeled ([`Decision::NoDefault`]).
+
+use super::classify::{Role, role_of};
+use super::needs::ObjectNeed;
+use super::typechoice::{Candidate, candidates};
+use crate::policy::{DefaultLabel, PolicyModel};
+
+/// Types that mean "this object's label came from somewhere else": a home directory, a
+/// temporary directory, no label at all, or a label that is not valid in this policy.
+pub const FOREIGN_TYPES: &[&str] = &[
+    "user_home_t", "admin_home_t", "user_home_dir_t", "user_tmp_t", "tmp_t", "unlabeled_t",
+    "default_t", "file_t", "var_t", "usr_t",
+];
+
+/// What to do about one object.
+#[derive(Clone, Debug)]
+pub enum Decision {
+    /// Reset to the policy default.
+    Restore {
+        /// The default type.
+        default_type: String,
+        /// The regex of the spec that gives it.
+        spec: String,
+        /// Whether the domain may use the default type (`None`: no policy to ask).
+        verified: Option<bool>,
+        /// The current type is customizable: restorecon needs `-F`.
+        force: bool,
+    },
+    /// A persistent rule with one of these types (best first).
+    Persist {
+        /// The object's role.
+        role: Role,
+        /// Ranked candidates (non-empty).
+        candidates: Vec<Candidate>,
+        /// The default label, for the explanation.
+        default: DefaultLabel,
+    },
+    /// The loaded policy already allows the logged access.
+    AlreadyAllowed,
+    /// `<<none>>`: the policy leaves the path unlabeled on purpose.
+    NoDefault,
+    /// No label fix found; the string says why.
+    NoFix(String),
+}
+
+/// Decides what to do about one object.
+pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
+    let perms: Vec<&str> = need.perms.iter().map(String::as_str).collect();
+    let role = role_of(&need.path, &need.class, &need.perms, &need.denials);
+    if need.current != "unlabeled_t"
+        && policy.allows(&need.domain, &need.current, &need.class, &perms) == Some(true)
+    {
+        return Decision::AlreadyAllowed;
+    }
+    let default = policy.default_label(&need.path, need.mode);
+    let persist = |default: DefaultLabel| {
+        let cands = candidates(policy, &need.domain, &need.class, &need.perms, role, 3);
+        if cands.is_empty() {
+            Decision::NoFix(format!(
+                "no file type that {} may use for {} was found in the policy",
+                need.domain,
+                role.describe()
+            ))
+        } else {
+            Decision::Persist { role, candidates: cands, default }
+        }
+    };
+    match default {
+        DefaultLabel::NoLabel => Decision::NoDefault,
+        DefaultLabel::Unknown => persist(DefaultLabel::Unknown),
+        DefaultLabel::Type { type_, spec } => {
+            if type_ == need.current {
+                return persist(DefaultLabel::Type { type_, spec });
+            }
+            let verified = policy.allows(&need.domain, &type_, &need.class, &perms);
+            match verified {
+                Some(false) => persist(DefaultLabel::Type { type_, spec }),
+                Some(true) => Decision::Restore {
+                    force: policy.is_customizable(&need.current),
+                    default_type: type_,
+                    spec,
+                    verified,
+                },
+                None => {
+                    // No rules to check against: restore when the current label is clearly
+                    // foreign and the default is not merely a generic one, else look for the
+                    // domain's own type.
+                    let generic = FOREIGN_TYPES.contains(&type_.as_str());
+                    if generic {
+                        let alt = persist(DefaultLabel::Type { type_: type_.clone(), spec: spec.clone() });
+                        if let Decision::Persist { candidates: c, .. } = &alt {
+                            if c.first().is_some_and(|c| c.affinity) {
+                                return alt;
+                            }
+                        }
+                    }
+                    Decision::Restore {
+                        force: policy.is_customizable(&need.current),
+                        default_type: type_,
+                        spec,
+                        verified: None,
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! Turning label decisions and planned rules into [`Fix`]es with commands and reasons.
+
+use std::collections::BTreeSet;
+
+use super::classify::{Role, is_system_dir};
+use super::label::Decision;
+use super::needs::{ObjectNeed, ids};
+use super::scope::{Rule, Scope, under};
+use super::typechoice::{Candidate, is_literal, literal_prefix};
+use super::{confidence, describe_perms};
+use crate::bytes::ByteStr;
+use crate::fcregex::{escape_path, escape_tree, usable_in_subs};
+use crate::fix::{Confidence, Fix, FixKind, argv};
+use crate::policy::fcontext::{FcFile, FileMode};
+use crate::policy::{DefaultLabel, PolicyModel};
+
+/// `restorecon` fixes for the needs decided [`Decision::Restore`] that no rule covers.
+pub fn restore_fixes(
+    policy: &PolicyModel,
+    needs: &[ObjectNeed<'_>],
+    decisions: &[Decision],
+    rules: &[Rule],
+) -> Vec<Fix> {
+    let mut fixes: Vec<(Vec<u8>, bool, Fix)> = Vec::new();
+    for (i, need) in needs.iter().enumerate() {
+        let Some(Decision::Restore { default_type, spec, verified, force }) = decisions.get(i) else {
+            continue;
+        };
+        if rules.iter().any(|r| r.scope.covers(&need.path) && rule_fits(policy, r, need)) {
+            continue;
+        }
+        let recursive = need.mode == FileMode::Dir && !is_system_dir(&need.path);
+        if let Some((_, _, fix)) =
+            fixes.iter_mut().find(|(p, rec, _)| *rec && under(&need.path, p))
+        {
+            fix.covers.extend(need.denials.iter().map(|d| d.id));
+            fix.covers.sort_unstable();
+            fix.covers.dedup();
+            continue;
+        }
+        let mut flags = String::from("-");
+        if *force {
+            flags.push('F');
+        }
+        if recursive {
+            flags.push('R');
+        }
+        flags.push('v');
+        let cmd = argv([ByteStr::from("restorecon"), ByteStr::from(flags), ByteStr::new(need.path.clone())]);
+        let path = String::from_utf8_lossy(&need.path);
+        let mut why = format!(
+            "{} was denied {} on {} ({}), which is labeled {}. The policy's default label for \
+             this path is {} (from file_contexts entry '{}'){}, so restoring the default fixes it.",
+            need.domain,
+            describe_perms(&need.perms),
+            path,
+            need.class,
+            current_label(need),
+            default_type,
+            spec,
+            match verified {
+                Some(true) => format!(", and the loaded policy lets {} do this on {}", need.domain, default_type),
+                _ => String::from(" (not checked against the policy's rules: no binary policy loaded)"),
+            }
+        );
+        why.push_str(&origin_note(need));
+        if *force {
+            why.push_str(&format!(" {} is a customizable type, so restorecon needs -F.", need.current));
+        }
+        if recursive {
+            why.push_str(" -R also resets what is inside the directory.");
+        }
+        why.push_str(&path_note(need));
+        let fix = Fix::new(
+            FixKind::Restorecon,
+            vec![cmd],
+            Vec::new(),
+            confidence(policy, need.source, *verified),
+            why,
+            ids(&need.denials),
+        );
+        fixes.push((need.path.clone(), recursive, fix));
+    }
+    fixes.into_iter().map(|(_, _, f)| f).collect()
+}
+
+fn rule_fits(policy: &PolicyModel, rule: &Rule, need: &ObjectNeed<'_>) -> bool {
+    let perms: Vec<&str> = need.perms.iter().map(String::as_str).collect();
+    policy.allows(&need.domain, &rule.type_, &need.class, &perms) != Some(false)
+}
+
+/// `semanage fcontext` + `restorecon` fixes for the planned rules.
+pub fn rule_fixes(
+    policy: &PolicyModel,
+    needs: &[ObjectNeed<'_>],
+    decisions: &[Decision],
+    rules: &[Rule],
+) -> Vec<Fix> {
+    let mut out = Vec::new();
+    for rule in rules {
+        let served: Vec<&ObjectNeed<'_>> = rule.needs.iter().filter_map(|&i| needs.get(i)).collect();
+        let Some(first) = served.first() else { continue };
+        let first_idx = rule.needs.first().copied().unwrap_or(0);
+        let Some(Decision::Persist { role, candidates, default }) = decisions.get(first_idx) else {
+            continue;
+        };
+        let Some(best) = candidates.first() else { continue };
+        // Everything the rule covers: its own needs, plus restorable needs below it that the
+        // new type serves as well.
+        let mut covered: Vec<&ObjectNeed<'_>> = served.clone();
+        for (j, other) in needs.iter().enumerate() {
+            if rule.needs.contains(&j) || !rule.scope.covers(&other.path) {
+                continue;
+            }
+            if matches!(decisions.get(j), Some(Decision::Restore { .. })) && rule_fits(policy, rule, other) {
+                covered.push(other);
+            }
+        }
+        let denials: Vec<_> = covered.iter().flat_map(|n| n.denials.iter().copied()).collect();
+        let verified = all_verified(policy, &rule.type_, &covered);
+        let source = covered.iter().map(|n| n.source).max().unwrap_or(first.source);
+        let conf = confidence(policy, source, verified);
+
+        let mut primary = fcontext_fix(policy, rule, &rule.type_, conf, &denials);
+        primary.why = rule_why(policy, rule, first, *role, best, default, &covered, verified);
+        let mut alternatives = Vec::new();
+        if let Some(eq) = equivalence_fix(policy, rule, best, conf, &denials) {
+            if tree_has_other_types(policy, best) {
+                // The standard location holds several types (logs, caches …): following it
+                // with an equivalence keeps them all right, so it is the better fix.
+                let mut eq = eq;
+                eq.why = format!(
+                    "{} The equivalence makes {} follow every rule of {}, which labels different \
+                     parts of it with different types.",
+                    primary.why,
+                    String::from_utf8_lossy(rule.scope.path()),
+                    best.standard_location.as_deref().map(literal_prefix).unwrap_or_default()
+                );
+                alternatives.push(primary);
+                primary = eq;
+            } else {
+                alternatives.push(eq);
+            }
+        }
+        for alt in candidates.iter().skip(1) {
+            let mut f = fcontext_fix(policy, rule, &alt.type_, Confidence::Low, &denials);
+            f.why = format!(
+                "Alternative type {}: {}.",
+                alt.type_,
+                evidence(alt, &rule.type_)
+            );
+            alternatives.push(f);
+        }
+        primary.alternatives = alternatives;
+        out.push(primary);
+    }
+    out
+}
+
+fn fcontext_fix(
+    policy: &PolicyModel,
+    rule: &Rule,
+    type_: &str,
+    conf: Confidence,
+    denials: &[&crate::denial::Denial],
+) -> Fix {
+    let (regex, restore) = match &rule.scope {
+        Scope::Exact(p) => (escape_path(p), argv([ByteStr::from("restorecon"), "-v".into(), ByteStr::new(p.clone())])),
+        Scope::Tree(d) => (escape_tree(d), argv([ByteStr::from("restorecon"), "-Rv".into(), ByteStr::new(d.clone())])),
+    };
+    let op = if local_rule_exists(policy, &regex) { "-m" } else { "-a" };
+    let semanage = argv(["semanage", "fcontext", op, "-t", type_, regex.as_str()]);
+    Fix::new(FixKind::Fcontext, vec![semanage, restore], Vec::new(), conf, String::new(), ids(denials))
+}
+
+fn equivalence_fix(
+    policy: &PolicyModel,
+    rule: &Rule,
+    best: &Candidate,
+    conf: Confidence,
+    denials: &[&crate::denial::Denial],
+) -> Option<Fix> {
+    let Scope::Tree(dir) = &rule.scope else { return None };
+    let loc = best.standard_location.as_deref()?;
+    let stem = loc.strip_suffix("(/.*)?")?;
+    if !is_literal(stem) {
+        return None;
+    }
+    let target = literal_prefix(stem);
+    if !usable_in_subs(dir) || !usable_in_subs(target.as_bytes()) {
+        return None;
+    }
+    let semanage = argv([ByteStr::from("semanage"), "fcontext".into(), "-a".into(), "-e".into(), ByteStr::from(target.as_str()), ByteStr::new(dir.clone())]);
+    let restore = argv([ByteStr::from("restorecon"), "-Rv".into(), ByteStr::new(dir.clone())]);
+    let mut fix = Fix::new(FixKind::Fcontext, vec![semanage, restore], Vec::new(), conf, String::new(), ids(denials));
+    fix.why = format!(
+        "Equivalence: label {} exactly like {} (the domain's standard location for this, labeled {}).",
+        String::from_utf8_lossy(dir),
+        target,
+        best.type_
+    );
+    let _ = policy;
+    Some(fix)
+}
+
+fn tree_has_other_types(policy: &PolicyModel, best: &Candidate) -> bool {
+    let (Some(fc), Some(loc)) = (&policy.file_contexts, &best.standard_location) else { return false };
+    let Some(stem) = loc.strip_suffix("(/.*)?") else { return false };
+    let root = literal_prefix(stem);
+    fc.specs().iter().any(|s| {
+        let p = literal_prefix(&s.regex);
+        under(p.as_bytes(), root.as_bytes()) && s.context.as_ref().is_some_and(|c| c.type_ != best.type_)
+    })
+}
+
+fn local_rule_exists(policy: &PolicyModel, regex: &str) -> bool {
+    policy
+        .file_contexts
+        .as_ref()
+        .is_some_and(|fc| fc.specs().iter().any(|s| s.file == FcFile::Local && s.regex == regex))
+}
+
+fn all_verified(policy: &PolicyModel, t: &str, needs: &[&ObjectNeed<'_>]) -> Option<bool> {
+    let mut result = Some(true);
+    for n in needs {
+        let perms: Vec<&str> = n.perms.iter().map(String::as_str).collect();
+        match policy.allows(&n.domain, t, &n.class, &perms) {
+            Some(true) => {}
+            Some(false) => return Some(false),
+            None => result = None,
+        }
+    }
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rule_why(
+    policy: &PolicyModel,
+    rule: &Rule,
+    first: &ObjectNeed<'_>,
+    role: Role,
+    best: &Candidate,
+    default: &DefaultLabel,
+    covered: &[&ObjectNeed<'_>],
+    verified: Option<bool>,
+) -> String {
+    let path = String::from_utf8_lossy(&first.path);
+    let perms: BTreeSet<String> = covered.iter().flat_map(|n| n.perms.iter().cloned()).collect();
+    let mut why = format!(
+        "{} was denied {} on {} ({}, labeled {}): {}.",
+        first.domain,
+        describe_perms(&perms),
+        if covered.len() > 1 { format!("{} and {} more", path, covered.len() - 1) } else { path.to_string() },
+        first.class,
+        current_label(first),
+        role.describe()
+    );
+    why.push_str(&origin_note(first));
+    match default {
+        DefaultLabel::Type { type_, .. } if *type_ == first.current => why.push_str(&format!(
+            " The policy's default label for this path is {type_} already, so restorecon would change nothing."
+        )),
+        DefaultLabel::Type { type_, .. } => why.push_str(&format!(
+            " The policy's default label for this path is {type_}, which {} may not use this way either, so restorecon alone would not help.",
+            first.domain
+        )),
+        _ => why.push_str(" The policy has no default label for this path."),
+    }
+    why.push_str(&format!(" {}: {}.", best.type_, evidence(best, &best.type_)));
+    match &rule.scope {
+        Scope::Tree(d) => why.push_str(&format!(
+            " The rule covers {} and everything below it, so files the service creates there later get the same label.",
+            String::from_utf8_lossy(d)
+        )),
+        Scope::Exact(_) => why.push_str(" The rule names exactly this path."),
+    }
+    if verified != Some(true) && policy.binary.is_none() {
+        why.push_str(" Not checked against the policy's rules (no binary policy loaded).");
+    }
+    why.push_str(&path_note(first));
+    why
+}
+
+fn evidence(c: &Candidate, _chosen: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(loc) = &c.standard_location {
+        parts.push(format!("file_contexts gives it to {loc}"));
+    }
+    if c.transition {
+        parts.push("the domain's own type_transition rules create it".to_owned());
+    }
+    if c.affinity {
+        parts.push("it belongs to the domain".to_owned());
+    }
+    if c.verified == Some(true) {
+        parts.push("the loaded policy allows every denied permission on it".to_owned());
+    }
+    if c.least_privilege {
+        parts.push("the domain can read but not write it (least privilege)".to_owned());
+    }
+    if c.generic {
+        parts.push("generic type for this kind of object".to_owned());
+    }
+    if parts.is_empty() {
+        parts.push("closest match found".to_owned());
+    }
+    parts.join("; ")
+}
+
+fn current_label(need: &ObjectNeed<'_>) -> String {
+    let raw = need.denials.iter().find_map(|d| d.trawcon.as_ref());
+    match raw {
+        Some(raw) => format!("{} (on disk: {}, not valid in this policy)", need.current, raw),
+        None => need.current.clone(),
+    }
+}
+
+fn origin_note(need: &ObjectNeed<'_>) -> String {
+    let t = need.current.as_str();
+    if need.denials.iter().any(|d| d.trawcon.is_some()) {
+        " Its on-disk label comes from another policy (copied files keep their xattrs).".to_owned()
+    } else if matches!(t, "user_home_t" | "admin_home_t" | "user_tmp_t") {
+        " That label is a home/temporary-directory label: the file was most likely created there and moved (mv keeps labels).".to_owned()
+    } else if t == "unlabeled_t" {
+        " It has no valid label at all (files written while SELinux was off, or an invalid label).".to_owned()
+    } else {
+        String::new()
+    }
+}
+
+fn path_note(need: &ObjectNeed<'_>) -> String {
+    if need.source.is_heuristic() {
+        format!(
+            " The path was inferred ({}), not reported by the kernel: check it before running this.",
+            need.source
+        )
+    } else {
+        String::new()
+    }
+}

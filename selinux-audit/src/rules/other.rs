@@ -1,0 +1,230 @@
+//! Denials with no label fix: explanations, how to find what is missing, and (only as a
+//! flagged alternative) a minimal local module.
+
+use std::collections::BTreeMap;
+
+use super::classify::role_of;
+use super::needs::{ObjectNeed, ids};
+use super::typechoice::candidates;
+use super::{RuleOptions, describe_perms};
+use crate::bytes::ByteStr;
+use crate::denial::Denial;
+use crate::fix::{Confidence, FileToWrite, Fix, FixKind, argv};
+use crate::policy::PolicyModel;
+
+/// User-session prefixes of terminal types that pam_selinux gives a login terminal.
+const SESSION_PREFIXES: &[&str] =
+    &["user_", "staff_", "sysadm_", "unconfined_", "guest_", "xguest_", "auditadm_", "secadm_"];
+
+/// (dev, ino, name, domain) of an object whose path is unknown.
+type UnresolvedKey = (Option<ByteStr>, Option<u64>, Option<ByteStr>, String);
+
+/// True for a login terminal's label (`user_tty_device_t`, `staff_devpts_t`, …).
+pub fn is_session_terminal(d: &Denial) -> bool {
+    let Some(t) = d.target_type() else { return false };
+    d.class == "chr_file"
+        && (t.ends_with("_tty_device_t") || t.ends_with("_devpts_t"))
+        && SESSION_PREFIXES.iter().any(|p| t.starts_with(p))
+}
+
+/// Explanations for the denials that are not about a labeled path or a port.
+pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions) -> Vec<Fix> {
+    let mut out = Vec::new();
+    let mut unresolved: BTreeMap<UnresolvedKey, Vec<&Denial>> = BTreeMap::new();
+    let mut rest: BTreeMap<(String, String, String, bool), Vec<&Denial>> = BTreeMap::new();
+    for d in others {
+        if is_session_terminal(d) {
+            rest.entry(("tty".into(), d.target_type().unwrap_or("").into(), d.class.clone(), true))
+                .or_default()
+                .push(d);
+        } else if d.name.is_some() && d.path.is_none() && (d.ino.is_some() || d.dev.is_some()) {
+            unresolved
+                .entry((d.dev.clone(), d.ino, d.name.clone(), d.source_type().unwrap_or("").to_owned()))
+                .or_default()
+                .push(d);
+        } else {
+            let key = (
+                d.source_type().unwrap_or(&d.scontext).to_owned(),
+                d.target_type().unwrap_or(&d.tcontext).to_owned(),
+                d.class.clone(),
+                false,
+            );
+            rest.entry(key).or_default().push(d);
+        }
+    }
+    for ((dev, ino, name, domain), ds) in unresolved {
+        out.push(unresolved_fix(policy, dev, ino, name, &domain, &ds, opts));
+    }
+    for ((_, _, _, tty), ds) in rest {
+        if tty {
+            out.push(terminal_fix(&ds));
+        } else {
+            out.push(no_label_fix(&ds, None));
+        }
+    }
+    out
+}
+
+/// The object is a labeled path, but no label fix applies; `reason` says why.
+pub fn object_other_fix(need: &ObjectNeed<'_>, reason: &str) -> Fix {
+    no_label_fix(&need.denials, Some(reason))
+}
+
+fn unresolved_fix(
+    policy: &PolicyModel,
+    dev: Option<ByteStr>,
+    ino: Option<u64>,
+    name: Option<ByteStr>,
+    domain: &str,
+    ds: &[&Denial],
+    opts: &RuleOptions,
+) -> Fix {
+    let first = ds.first().copied();
+    let class = first.map(|d| d.class.clone()).unwrap_or_default();
+    let perms: std::collections::BTreeSet<String> = ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
+    let name_text = name.as_ref().map(ByteStr::to_string_lossy).unwrap_or_default();
+    let dev_text = dev.as_ref().map(ByteStr::to_string_lossy).unwrap_or_else(|| "?".into());
+    let current = first.and_then(|d| d.target_type()).unwrap_or("?").to_owned();
+    let mount = dev.as_ref().and_then(|d| {
+        opts.mounts.iter().find(|(dv, _)| dv.as_bytes() == d.as_bytes()).map(|(_, m)| m.clone())
+    });
+    let (mount_arg, mount_known) = match (&mount, dev.as_ref().map(ByteStr::as_bytes)) {
+        (Some(m), _) => (m.clone(), true),
+        (None, Some(b"devtmpfs")) => (ByteStr::from("/dev"), true),
+        (None, _) => (ByteStr::from("/"), false),
+    };
+    let mut commands = Vec::new();
+    if let Some(ino) = ino {
+        let mut cmd = argv([ByteStr::from("find"), mount_arg.clone(), "-xdev".into(), "-inum".into(), ino.to_string().into()]);
+        if !mount_known {
+            if let Some(n) = &name {
+                cmd.push("-name".into());
+                cmd.push(n.clone());
+            }
+        }
+        commands.push(cmd);
+    }
+    let mut why = format!(
+        "{domain} was denied {} on a {class} named '{name_text}' (device {dev_text}{}, labeled {current}), \
+         but the log does not say where it is: the kernel logged only its name.",
+        describe_perms(&perms),
+        ino.map(|i| format!(", inode {i}")).unwrap_or_default()
+    );
+    let role = role_of(name.as_ref().map(ByteStr::as_bytes).unwrap_or(b""), &class, &perms, ds);
+    let likely = candidates(policy, domain, &class, &perms, role, 1);
+    if let Some(c) = likely.first() {
+        why.push_str(&format!(
+            " It looks like {}; once the path is known the fix is probably a persistent label of type {} on it.",
+            role.describe(),
+            c.type_
+        ));
+    }
+    if ino.is_some() {
+        why.push_str(&format!(
+            " Find it with the command below{}, then run avc-fix again with --path-hint {}:{}=PATH (on the host \
+             itself avc-fix searches by inode).",
+            if mount_known {
+                String::new()
+            } else {
+                format!(" (if device {dev_text} is not mounted at /, use its mount point: findmnt -S /dev/{dev_text})")
+            },
+            dev_text,
+            ino.unwrap_or(0)
+        ));
+    }
+    why.push_str(
+        " To make the kernel log full paths next time, enable syscall auditing: any audit rule does it, \
+         e.g. auditctl -w /etc/shadow -p w.",
+    );
+    Fix::new(FixKind::Other, commands, Vec::new(), Confidence::Low, why, ids(ds))
+}
+
+fn terminal_fix(ds: &[&Denial]) -> Fix {
+    let d = ds.first().copied();
+    let who = d.and_then(|d| d.comm.as_ref()).map(ByteStr::to_string_lossy).unwrap_or_default();
+    let t = d.and_then(|d| d.target_type()).unwrap_or("?");
+    let name = d.and_then(|d| d.name.as_ref()).map(ByteStr::to_string_lossy).unwrap_or_default();
+    let why = format!(
+        "{who} touched the terminal {name}, labeled {t}: a login session owns it (pam_selinux relabels a terminal \
+         while someone is logged in on it, and puts the label back at logout). This is not a mislabel: do not \
+         relabel it and do not allow it. It is harmless noise unless the service itself needs that terminal."
+    );
+    Fix::new(FixKind::Other, Vec::new(), Vec::new(), Confidence::Medium, why, ids(ds))
+}
+
+fn no_label_fix(ds: &[&Denial], reason: Option<&str>) -> Fix {
+    let d = ds.first().copied();
+    let src = d.and_then(|d| d.source_type()).unwrap_or("?").to_owned();
+    let tgt = d.and_then(|d| d.target_type()).unwrap_or("?").to_owned();
+    let class = d.map(|d| d.class.clone()).unwrap_or_default();
+    let perms: std::collections::BTreeSet<String> = ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
+    let mut why = format!("{src} was denied {} on {tgt}:{class}.", describe_perms(&perms));
+    match reason {
+        Some(r) => why.push_str(&format!(" {r}")),
+        None if class.starts_with("capability") || class.starts_with("cap_userns") || class.starts_with("cap2_") => {
+            why.push_str(
+                " A capability cannot be granted by a label. Check whether the service really needs it (for \
+                 dac_override/dac_read_search: fix file owners and modes instead).",
+            );
+        }
+        None => why.push_str(" No label or port change grants this."),
+    }
+    if ds.iter().all(|d| d.permissive == Some(true)) {
+        why.push_str(" It was logged in permissive mode, so the access went through.");
+    }
+    why.push_str(" Only if the service truly needs it, a local module is the last resort (see alternatives).");
+    let mut fix = Fix::new(FixKind::Other, Vec::new(), Vec::new(), Confidence::Medium, why, ids(ds));
+    if let Some(m) = module_fix(ds) {
+        fix.alternatives.push(m);
+    }
+    fix
+}
+
+/// A minimal local module allowing exactly the denied permissions. Last resort.
+pub fn module_fix(ds: &[&Denial]) -> Option<Fix> {
+    let mut rules: BTreeMap<(String, String, String), std::collections::BTreeSet<String>> = BTreeMap::new();
+    for d in ds {
+        let (Some(s), Some(t)) = (d.source_type(), d.target_type()) else { continue };
+        if ![s, t, d.class.as_str()].iter().all(|x| is_ident(x)) || !d.perms.iter().all(|p| is_ident(p)) {
+            return None;
+        }
+        rules.entry((s.to_owned(), t.to_owned(), d.class.clone())).or_default().extend(d.perms.iter().cloned());
+    }
+    let ((first_src, _, _), _) = rules.iter().next()?;
+    let name = format!("avcfix_{}", first_src.strip_suffix("_t").unwrap_or(first_src));
+    let mut types: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut classes: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for ((s, t, c), p) in &rules {
+        types.insert(s);
+        types.insert(t);
+        classes.entry(c).or_default().extend(p.iter().map(String::as_str));
+    }
+    let mut te = format!("module {name} 1.0;\n\nrequire {{\n");
+    for t in &types {
+        te.push_str(&format!("\ttype {t};\n"));
+    }
+    for (c, p) in &classes {
+        te.push_str(&format!("\tclass {c} {{ {} }};\n", p.iter().copied().collect::<Vec<_>>().join(" ")));
+    }
+    te.push_str("}\n\n# LAST RESORT, written by avc-fix: this allows exactly the denied accesses below.\n");
+    for ((s, t, c), p) in &rules {
+        te.push_str(&format!("allow {s} {t}:{c} {{ {} }};\n", p.iter().cloned().collect::<Vec<_>>().join(" ")));
+    }
+    let files = vec![FileToWrite { path: format!("{name}.te"), content: te }];
+    let commands = vec![
+        argv(["checkmodule", "-M", "-m", "-o", &format!("{name}.mod"), &format!("{name}.te")]),
+        argv(["semodule_package", "-o", &format!("{name}.pp"), "-m", &format!("{name}.mod")]),
+        argv(["semodule", "-i", &format!("{name}.pp")]),
+    ];
+    let why = format!(
+        "LAST RESORT: a local policy module {name} that allows exactly these accesses. It changes the policy for \
+         every object of these types, not just this one; prefer any label fix, and remove it with \
+         semodule -r {name} when it is no longer needed."
+    );
+    let all: Vec<&Denial> = ds.to_vec();
+    Some(Fix::new(FixKind::Module, commands, files, Confidence::Low, why, ids(&all)))
+}
+
+fn is_ident(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}

@@ -1,0 +1,99 @@
+//! Port labels: `name_bind` / `name_connect` on a port whose type the domain may not use.
+//!
+//! The fix labels the port with a type the domain may bind or connect to: first the domain's
+//! own port type (`monerod_t` → `monerod_port_t`), checked to exist and, with a binary policy,
+//! to be allowed; then any other port type the policy allows, with a warning that it belongs
+//! to another service. `-a` adds a label for a port that only has a generic type
+//! (`unreserved_port_t`, …); a port already defined with another type needs `-m`, and then the
+//! fix says whose port it is.
+
+use super::needs::{PortNeed, ids};
+use super::typechoice::domain_prefix;
+use super::{confidence, describe_perms};
+use crate::denial::PathSource;
+use crate::fix::{Confidence, Fix, FixKind, argv};
+use crate::policy::PolicyModel;
+
+/// Port types that only mark ranges; a port with one of them is "not labeled yet".
+pub const GENERIC_PORT_TYPES: &[&str] = &[
+    "port_t", "unreserved_port_t", "reserved_port_t", "hi_reserved_port_t", "ephemeral_port_t",
+];
+
+/// Ranked port types `need.domain` may use for `need.perms` (at most `limit`).
+pub fn port_candidates(policy: &PolicyModel, need: &PortNeed<'_>, limit: usize) -> Vec<(String, bool)> {
+    let perms: Vec<&str> = need.perms.iter().map(String::as_str).collect();
+    let prefix = domain_prefix(&need.domain);
+    let mut out: Vec<(String, bool)> = Vec::new();
+    if let Some(bin) = &policy.binary {
+        if let Ok(types) = bin.targets_allowing(&need.domain, &need.class, &perms) {
+            for t in types {
+                if GENERIC_PORT_TYPES.contains(&t) || t == need.current {
+                    continue;
+                }
+                let is_port = bin.attributes_of(t).map(|a| a.contains(&"port_type")).unwrap_or(false);
+                if is_port {
+                    let affine = prefix.as_deref().is_some_and(|p| t.starts_with(p));
+                    out.push((t.to_owned(), affine));
+                }
+            }
+        }
+    } else if let Some(prefix) = &prefix {
+        // No rules to consult: the domain's conventional port type, if it exists.
+        let t = format!("{prefix}port_t");
+        if policy.has_type(&t) != Some(false) {
+            out.push((t, true));
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.truncate(limit);
+    out
+}
+
+/// The fix for one port need, or `None` when no port type fits (the caller explains).
+pub fn port_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {
+    let cands = port_candidates(policy, need, 3);
+    let (best, affine) = cands.first()?;
+    let op = if GENERIC_PORT_TYPES.contains(&need.current.as_str()) { "-a" } else { "-m" };
+    let port = need.port.to_string();
+    let verified = policy.binary.as_ref().map(|_| true);
+    let conf = if *affine { confidence(policy, PathSource::Avc, verified) } else { Confidence::Low };
+    let make = |t: &str| argv(["semanage", "port", op, "-t", t, "-p", need.protocol, port.as_str()]);
+    let mut why = format!(
+        "{} was denied {} on {} port {}, whose type is {}.",
+        need.domain,
+        describe_perms(&need.perms),
+        need.protocol,
+        need.port,
+        need.current
+    );
+    if *affine {
+        why.push_str(&format!(
+            " {best} is the domain's own port type{}; labeling the port with it lets the service use exactly this port.",
+            if verified == Some(true) { " and the loaded policy allows it" } else { " (not checked: no binary policy loaded)" }
+        ));
+    } else {
+        why.push_str(&format!(
+            " The domain has no port type of its own; {best} is one it may use, but it belongs to another service: \
+             consider configuring the service to use a port that already carries such a type instead."
+        ));
+    }
+    if op == "-m" {
+        why.push_str(&format!(
+            " The port is already defined as {}, so the label is modified (-m), which takes it away from that type's users.",
+            need.current
+        ));
+    }
+    let mut fix = Fix::new(FixKind::Port, vec![make(best)], Vec::new(), conf, why, ids(&need.denials));
+    for (alt, _) in cands.iter().skip(1) {
+        let f = Fix::new(
+            FixKind::Port,
+            vec![make(alt)],
+            Vec::new(),
+            Confidence::Low,
+            format!("Alternative port type {alt}, which {} may also use.", need.domain),
+            ids(&need.denials),
+        );
+        fix.alternatives.push(f);
+    }
+    Some(fix)
+}

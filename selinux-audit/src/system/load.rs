@@ -1,0 +1,172 @@
+//! Choosing and loading the policy in force.
+//!
+//! Precedence: an explicit `--policy-root DIR` and/or `--policy FILE` always win. Otherwise the
+//! running kernel's policy (`/sys/fs/selinux/policy`) when SELinux is enabled, with file
+//! contexts from the configured root; otherwise `/etc/selinux/config` → `SELINUXTYPE` → the
+//! highest-numbered `policy/policy.N` of that root; otherwise the built-in baseline, marked
+//! approximate. Each step that is skipped or fails adds a warning that says why.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::PolicyError;
+use crate::policy::baseline::baseline_model;
+use crate::policy::binary::BinaryPolicy;
+use crate::policy::{PolicyChoice, PolicyModel, PolicyOrigin};
+
+use super::policy_files::{
+    detect_root, highest_policy_file, load_file_contexts, read_customizable_types,
+};
+
+/// What the caller asked for, and where to look on this machine.
+#[derive(Clone, Debug)]
+pub struct PolicyRequest {
+    /// `--policy-root DIR`.
+    pub root: Option<PathBuf>,
+    /// `--policy FILE`.
+    pub policy_file: Option<PathBuf>,
+    /// The SELinux config file (normally `/etc/selinux/config`).
+    pub config: PathBuf,
+    /// The running policy (normally `/sys/fs/selinux/policy`).
+    pub running_policy: PathBuf,
+}
+
+impl Default for PolicyRequest {
+    fn default() -> Self {
+        PolicyRequest {
+            root: None,
+            policy_file: None,
+            config: PathBuf::from("/etc/selinux/config"),
+            running_policy: PathBuf::from("/sys/fs/selinux/policy"),
+        }
+    }
+}
+
+/// Loads the policy model. Explicit choices that cannot be read are errors; automatic
+/// discovery never fails (it falls back to the baseline with warnings).
+pub fn load_policy(req: &PolicyRequest) -> Result<(PolicyModel, Vec<String>), PolicyError> {
+    let mut warnings = Vec::new();
+    if req.root.is_some() || req.policy_file.is_some() {
+        let root = match (&req.root, &req.policy_file) {
+            (Some(root), _) => Some(root.clone()),
+            (None, Some(file)) => root_of_policy_file(file).or_else(|| {
+                let detected = detect_root(&req.config);
+                if let Some(d) = &detected {
+                    warnings.push(format!(
+                        "--policy {} is not inside a policy root; file contexts come from {}",
+                        file.display(),
+                        d.display()
+                    ));
+                }
+                detected
+            }),
+            (None, None) => None,
+        };
+        let policy_file = match (&req.policy_file, &root) {
+            (Some(f), _) => Some(f.clone()),
+            (None, Some(r)) => highest_policy_file(r),
+            (None, None) => None,
+        };
+        return build(PolicyChoice::Explicit, root, policy_file, true, warnings);
+    }
+
+    let root = detect_root(&req.config);
+    if req.running_policy.is_file() {
+        return build(PolicyChoice::Running, root, Some(req.running_policy.clone()), false, warnings);
+    }
+    if let Some(root) = root {
+        let file = highest_policy_file(&root);
+        match build(PolicyChoice::Installed, Some(root.clone()), file, false, Vec::new()) {
+            Ok((model, w)) if model.file_contexts.is_some() => {
+                warnings.extend(w);
+                return Ok((model, warnings));
+            }
+            Ok(_) => warnings.push(format!("{}: no usable file_contexts", root.display())),
+            Err(e) => warnings.push(format!("installed policy unusable: {e}")),
+        }
+    } else {
+        warnings.push(format!(
+            "no SELinux policy found ({} names none); using the built-in baseline: results are \
+             approximate — pass --policy-root with a copy of the logging host's /etc/selinux/TYPE \
+             for exact answers",
+            req.config.display()
+        ));
+    }
+    Ok((baseline_model(), warnings))
+}
+
+/// `ROOT/policy/policy.N` → `ROOT`, when `ROOT/contexts/files` exists.
+fn root_of_policy_file(file: &Path) -> Option<PathBuf> {
+    let root = file.parent()?.parent()?;
+    root.join("contexts/files/file_contexts").is_file().then(|| root.to_path_buf())
+}
+
+fn build(
+    choice: PolicyChoice,
+    root: Option<PathBuf>,
+    policy_file: Option<PathBuf>,
+    strict: bool,
+    mut warnings: Vec<String>,
+) -> Result<(PolicyModel, Vec<String>), PolicyError> {
+    let file_contexts = match &root {
+        Some(r) => match load_file_contexts(r) {
+            Ok(fc) => Some(fc),
+            Err(e) if strict => return Err(e),
+            Err(e) => {
+                warnings.push(format!("file contexts unusable: {e}"));
+                None
+            }
+        },
+        None => {
+            warnings.push("no file_contexts: default labels of paths are unknown".to_owned());
+            None
+        }
+    };
+    let binary = match &policy_file {
+        Some(path) => match std::fs::read(path) {
+            Ok(bytes) => match BinaryPolicy::parse(&bytes) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    let e = relabel(e, path);
+                    if strict {
+                        return Err(e);
+                    }
+                    warnings.push(format!("binary policy unusable: {e}"));
+                    None
+                }
+            },
+            Err(source) if strict => return Err(PolicyError::Io { path: path.clone(), source }),
+            Err(source) => {
+                warnings.push(format!("{}: {source}", path.display()));
+                None
+            }
+        },
+        None => {
+            warnings.push(
+                "no binary policy: fixes are not verified against the policy's rules".to_owned(),
+            );
+            None
+        }
+    };
+    let customizable_types = root.as_deref().map(read_customizable_types).unwrap_or_default();
+    let version = binary.as_ref().map(BinaryPolicy::version);
+    let approximate = file_contexts.is_none();
+    Ok((
+        PolicyModel {
+            file_contexts,
+            binary,
+            customizable_types,
+            origin: PolicyOrigin { choice, root, policy_file, version },
+            approximate,
+        },
+        warnings,
+    ))
+}
+
+fn relabel(e: PolicyError, path: &Path) -> PolicyError {
+    match e {
+        PolicyError::Binary { section, offset, message, .. } => {
+            PolicyError::Binary { path: path.to_path_buf(), section, offset, message }
+        }
+        other => other,
+    }
+}
