@@ -1,0 +1,1 @@
+//! Unit tests on synthetic policies (see `tests/binpol.rs` for real ones).
