@@ -17,6 +17,8 @@
 
 #[path = "binpol/debian.rs"]
 mod debian;
+#[path = "binpol/mini.rs"]
+mod mini;
 #[path = "binpol/vm.rs"]
 mod vm;
 

@@ -160,7 +160,7 @@ pub struct GenfsEntry {
 pub struct Genfs {
     /// File-system type.
     pub fstype: String,
-    /// Entries in file order.
+    /// Entries in file order (the kernel matches the longest path prefix first).
     pub entries: Vec<GenfsEntry>,
 }
 
