@@ -19,8 +19,14 @@
 mod debian;
 #[path = "binpol/mini.rs"]
 mod mini;
+#[path = "binpol/robustness.rs"]
+mod robustness;
+#[path = "binpol/roundtrip.rs"]
+mod roundtrip;
 #[path = "binpol/vm.rs"]
 mod vm;
+#[path = "binpol/writer.rs"]
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
