@@ -1,8 +1,48 @@
 //! The kernel binary policy (`policy.N`): reader and queries.
 //!
-//! STUB: interface only; the implementation lands with the binary-policy work.
+//! [`BinaryPolicy::parse`] reads a whole kernel policy of version 24 to 35 (the file must end
+//! exactly after its last section) into a [`PolicyDb`] that mirrors the file, then builds
+//! indexes for fast queries. It never panics: damaged or truncated input gives
+//! [`PolicyError::Binary`] with the section and byte offset, and every count is checked
+//! against the remaining input before anything is allocated for it.
+//!
+//! Query semantics follow the kernel's access computation:
+//!
+//! * types may be named by alias; rules written on attributes apply to every member
+//!   (expansion through the policy's type→attribute map, on both sides);
+//! * conditional rules are enabled by evaluating each node's expression from boolean values
+//!   (the stored defaults, optionally overridden), never from the stored node state;
+//! * the permissions of a query must all be granted, possibly by different rules;
+//! * constraints (`constrain`, MLS) are not evaluated.
+//!
+//! Module map: `cursor` and `ebitmap` (reading primitives), `policydb` (section order and
+//! header), `symtab`, `class` and `constraint` (symbol tables), `avtab` and `cond` (rules),
+//! `rules` (role/filename/range transitions), `ocontext` (object contexts, genfs), `mls`
+//! (levels, ranges, contexts), `index` (lookup structures), `names`, `query` and `labels`
+//! (the query API), `stats` (seinfo-style counts).
+
+pub mod avtab;
+pub mod class;
+pub mod cond;
+pub mod constraint;
+mod cursor;
+pub mod ebitmap;
+mod index;
+mod labels;
+pub mod mls;
+mod names;
+pub mod ocontext;
+pub mod policydb;
+mod query;
+pub mod rules;
+mod stats;
+pub mod symtab;
 
 use crate::error::PolicyError;
+use index::Index;
+pub use labels::{PortLabel, TypeTransition, protocol_name};
+pub use policydb::{HandleUnknown, PolicyDb};
+pub use stats::PolicyStats;
 
 /// Why a query could not be answered.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -22,64 +62,76 @@ pub enum QueryError {
         /// The permission.
         perm: String,
     },
+    /// A boolean named in an override is not in the policy.
+    #[error("boolean {0} is not defined in the policy")]
+    UnknownBoolean(String),
 }
 
 /// A parsed kernel policy.
 #[derive(Debug, Default)]
 pub struct BinaryPolicy {
-    version: u32,
+    db: PolicyDb,
+    idx: Index,
 }
 
 impl BinaryPolicy {
     /// Parses a kernel policy file's bytes. Never panics; a damaged file gives
     /// [`PolicyError::Binary`] naming the section and offset.
     pub fn parse(bytes: &[u8]) -> Result<BinaryPolicy, PolicyError> {
-        let _ = bytes;
-        Ok(BinaryPolicy::default())
+        let db = PolicyDb::read(bytes)?;
+        let idx = Index::build(&db);
+        Ok(BinaryPolicy { db, idx })
     }
 
     /// The policy version (24–35).
     pub fn version(&self) -> u32 {
-        self.version
+        self.db.version
     }
 
     /// True when `name` is a type, alias or attribute.
     pub fn has_type(&self, name: &str) -> bool {
-        let _ = name;
-        false
+        self.idx.type_by_name.contains_key(name)
     }
 
     /// True when `name` is an attribute (not a concrete type).
     pub fn is_attribute(&self, name: &str) -> bool {
-        let _ = name;
-        false
+        self.type_value(name).is_ok_and(|v| self.value_is_attribute(v))
     }
 
     /// True when the class exists.
     pub fn has_class(&self, name: &str) -> bool {
-        let _ = name;
-        false
+        self.idx.class_by_name.contains_key(name)
     }
 
     /// Names of all concrete (non-attribute) types, sorted.
     pub fn type_names(&self) -> Vec<&str> {
-        Vec::new()
+        self.idx.concrete_sorted.iter().filter_map(|&v| self.type_name(v)).collect()
     }
 
-    /// Attribute names of a concrete type (not including itself).
+    /// Attribute names of a concrete type (not including itself), sorted. An alias gives
+    /// the attributes of its type; an attribute has none.
     pub fn attributes_of(&self, type_name: &str) -> Result<Vec<&str>, QueryError> {
-        Err(QueryError::UnknownType(type_name.to_owned()))
+        let value = self.type_value(type_name)?;
+        let mut out: Vec<&str> = self
+            .idx
+            .attrs(value)
+            .iter()
+            .filter(|&&a| u32::from(a) != value)
+            .filter_map(|&a| self.type_name(u32::from(a)))
+            .collect();
+        out.sort_unstable();
+        Ok(out)
     }
 
     /// A boolean's value as stored in the policy (the persistent default).
     pub fn boolean(&self, name: &str) -> Option<bool> {
-        let _ = name;
-        None
+        let i = *self.idx.bool_by_name.get(name)?;
+        self.db.symbols.bools.entries.get(i).map(|b| b.state)
     }
 
     /// Whether `src` may do every one of `perms` on `tgt`:`class` under the policy's boolean
     /// values (TE allow rules, attributes expanded, conditional rules evaluated; constraints
-    /// are not evaluated).
+    /// are not evaluated). An empty `perms` is trivially allowed.
     pub fn allows(
         &self,
         src: &str,
@@ -87,37 +139,58 @@ impl BinaryPolicy {
         class: &str,
         perms: &[&str],
     ) -> Result<bool, QueryError> {
-        let _ = (tgt, class, perms);
-        Err(QueryError::UnknownType(src.to_owned()))
+        self.allows_with_booleans(src, tgt, class, perms, &[])
     }
 
-    /// All concrete types `T` such that `src` may do every one of `perms` on `T`:`class`.
+    /// All concrete types `T` such that `src` may do every one of `perms` on `T`:`class`,
+    /// sorted by name.
     pub fn targets_allowing(
         &self,
         src: &str,
         class: &str,
         perms: &[&str],
     ) -> Result<Vec<&str>, QueryError> {
-        let _ = (class, perms);
-        Err(QueryError::UnknownType(src.to_owned()))
+        self.targets_allowing_with_booleans(src, class, perms, &[])
     }
 
     /// The port type the kernel gives `port` for `protocol` (6 tcp, 17 udp, 33 dccp, 132 sctp):
     /// first matching portcon in policy order; `None` when only the initial SID applies.
     pub fn port_type(&self, protocol: u8, port: u16) -> Option<&str> {
-        let _ = (protocol, port);
-        None
+        let port = u32::from(port);
+        self.db
+            .ocontexts
+            .ports
+            .iter()
+            .find(|p| p.protocol == u32::from(protocol) && p.low <= port && port <= p.high)
+            .and_then(|p| self.type_name(p.context.type_value))
     }
 
-    /// `type_transition src tgt:class → result` (unnamed), if any.
+    /// `type_transition src tgt:class → result` (unnamed), if any, under the policy's
+    /// boolean values.
     pub fn type_transition(&self, src: &str, tgt: &str, class: &str) -> Option<&str> {
-        let _ = (src, tgt, class);
-        None
+        self.type_rule(avtab::AVTAB_TRANSITION, src, tgt, class)
     }
 
     /// True when `type_name` is a permissive domain.
     pub fn is_permissive(&self, type_name: &str) -> bool {
-        let _ = type_name;
-        false
+        self.type_value(type_name).is_ok_and(|v| self.db.permissive.contains(v))
+    }
+
+    /// Everything read from the file, as values.
+    pub fn db(&self) -> &PolicyDb {
+        &self.db
+    }
+
+    /// True when the policy is MLS-enabled.
+    pub fn mls(&self) -> bool {
+        self.db.mls
+    }
+
+    /// How the kernel treats classes and permissions the policy does not define.
+    pub fn handle_unknown(&self) -> HandleUnknown {
+        self.db.handle_unknown
     }
 }
+
+#[cfg(test)]
+mod tests;
