@@ -216,6 +216,13 @@ fn bad_lines_fail_with_file_and_line() {
     let PolicyError::Text { path, line: 3, message } = &err else { panic!("{err}") };
     assert!(path.ends_with("bad-bytes/file_contexts"), "{err}");
     assert!(message.starts_with("non-ASCII character in field 1 (\"/caf\u{fffd}\")"), "{err}");
+    // Equivalence paths are bytes to libselinux: no lossy conversion, an error at the line.
+    let err =
+        load_file_contexts_at(&Path::new(FIXTURES).join("bad-subs/file_contexts")).unwrap_err();
+    assert!(
+        matches!(&err, PolicyError::Text { line: 2, path, .. } if path.ends_with("file_contexts.subs")),
+        "{err}"
+    );
     let err = load_file_contexts(Path::new(FIXTURES)).unwrap_err();
     assert!(matches!(err, PolicyError::NotFound(_)), "{err}");
 }
@@ -320,8 +327,7 @@ fn debian_policy_shape() {
     // Every regex was translated and checked at load; the Rust patterns all compile, and
     // each matches the text of its own literal prefix only if libselinux would.
     let mut regexes = 0;
-    for spec in fc.specs() {
-        let rx = fc.regex(spec).unwrap();
+    for (_, rx) in fc.specs_with_regexes() {
         if rx.exact_path().is_none() {
             regex::bytes::Regex::new(rx.rust_pattern()).unwrap();
             regexes += 1;

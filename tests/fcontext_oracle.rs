@@ -278,10 +278,11 @@ const ALL: Plan<'static> = Plan { stride: 1, focus: &|_| true, shard: (0, 1), al
 /// Probe keys generated from the selected specs and all equivalences of `fc`, plus `extra`.
 fn probes(fc: &FileContexts, extra: &[&[u8]], select: &Plan<'_>) -> Vec<Vec<u8>> {
     let mut set: BTreeSet<Vec<u8>> = extra.iter().chain(ODD).map(|p| p.to_vec()).collect();
-    let chosen =
-        fc.specs().iter().enumerate().filter(|(i, s)| i % select.stride == 0 || (select.focus)(s));
-    for (_, spec) in chosen {
-        let rx = fc.regex(spec).unwrap();
+    let chosen = fc
+        .specs_with_regexes()
+        .enumerate()
+        .filter(|(i, (spec, _))| i % select.stride == 0 || (select.focus)(spec));
+    for (_, (_, rx)) in chosen {
         let prefix = rx.literal_prefix();
         match rx.exact_path() {
             Some(path) => {

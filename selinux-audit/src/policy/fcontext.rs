@@ -321,10 +321,19 @@ impl FileContexts {
         &self.subs
     }
 
-    /// The compiled form of one of this set's specs (by identity, not by value).
+    /// The compiled form of one of this set's specs (found by identity, not by value, in
+    /// O(number of specs); use [`specs_with_regexes`](Self::specs_with_regexes) to walk all).
     pub fn regex(&self, spec: &Spec) -> Option<&FcRegex> {
         let i = self.specs.iter().position(|s| std::ptr::eq(s, spec))?;
         self.index.regex_of(i)
+    }
+
+    /// Every spec in load order with its compiled regex.
+    pub fn specs_with_regexes(&self) -> impl Iterator<Item = (&Spec, &FcRegex)> {
+        self.specs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, spec)| self.index.regex_of(i).map(|rx| (spec, rx)))
     }
 
     /// Specs about `dir`'s subtree: those whose literal prefix is `dir` itself or a path under

@@ -364,6 +364,10 @@ impl<'a> Translator<'a> {
         self.close_prefix();
         self.item(false);
         self.depth += 1;
+        if self.depth > 32 {
+            // Let the Rust parser apply its nesting limit now rather than fail at compile time.
+            self.needs_check = true;
+        }
         if self.peek() != Some(b'?') {
             self.out.push('(');
             return Ok(());

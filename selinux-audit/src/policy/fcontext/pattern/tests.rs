@@ -108,3 +108,11 @@ fn accepted_patterns_always_compile() {
     }
     assert!(accepted > total / 10, "{accepted} of {total}");
 }
+
+#[test]
+fn nesting_beyond_the_rust_limit_is_refused_at_load() {
+    let deep = format!("/{}a{}", "(".repeat(300), ")".repeat(300));
+    assert!(FcRegex::new(&deep).is_err());
+    let fine = format!("/{}a{}", "(".repeat(40), ")".repeat(40));
+    assert!(rx(&fine).is_match(b"/a"));
+}
