@@ -356,3 +356,44 @@ fn vm_policy_with_the_monerod_module() {
     let r = fc.resolve(b"/etc/systemd/system/monerod.service", FileMode::File);
     assert_eq!(r.key, b"/usr/lib/systemd/system/monerod.service");
 }
+
+/// Random bytes as file_contexts text, equivalences and keys: errors are fine, panics are not.
+#[test]
+fn arbitrary_input_never_panics() {
+    const BYTES: &[u8] = b"/a.*+?|()[]{}^$\\-:,<>#\t \n\r\x0b\0\xff\xc3\xa9dsw2~&";
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        usize::try_from(seed % n as u64).unwrap()
+    };
+    let mut random =
+        |len: usize| -> Vec<u8> { (0..len).map(|_| BYTES[next(BYTES.len())]).collect() };
+    let modes = [FileMode::Any, FileMode::File, FileMode::Dir, FileMode::Symlink];
+    let fixture = rules();
+    let (mut loaded, mut lookups) = (0, 0);
+    for round in 0..10_000 {
+        let key = random(round % 40);
+        let _ = fixture.resolve(&key, modes[round % modes.len()]);
+        let text = |bytes: Vec<u8>| -> &'static str {
+            Box::leak(String::from_utf8_lossy(&bytes).into_owned().into_boxed_str())
+        };
+        let spec_line =
+            [random(round % 12), b" u:r:t_t".to_vec(), random(2), b"\n".to_vec()].concat();
+        let main = FcText { path: PathBuf::from("m"), text: text(spec_line) };
+        let subs = FcText { path: PathBuf::from("s"), text: text(random(round % 30)) };
+        let local_line = [b"/".to_vec(), random(round % 20), b"\tu:r:l_t\n".to_vec()].concat();
+        let local = FcText { path: PathBuf::from("l"), text: text(local_line) };
+        if let Ok(fc) = FileContexts::from_texts(main, None, Some(local), None, Some(subs)) {
+            loaded += 1;
+            for mode in modes {
+                lookups += 1;
+                let _ = fc.lookup(&key, mode);
+                let _ = fc.specs_under(&key);
+            }
+        }
+    }
+    println!("{loaded} random policies loaded, {lookups} lookups");
+    assert!(loaded > 300 && lookups > 1200, "{loaded} loaded, {lookups} lookups");
+}

@@ -119,6 +119,23 @@ fn lookup_warm(bencher: Bencher<'_, '_>) {
     });
 }
 
+/// One key per spec (its literal prefix plus `x/y`, as a regular file): the whole policy's
+/// shape, including the crowded `/usr` stem.
+#[divan::bench(sample_count = 20)]
+fn lookup_every_spec_prefix(bencher: Bencher<'_, '_>) {
+    let fc = load(&texts());
+    let keys: Vec<Vec<u8>> =
+        fc.specs_with_regexes().map(|(_, rx)| [rx.literal_prefix(), b"x/y"].concat()).collect();
+    for key in &keys {
+        black_box(fc.lookup(key, FileMode::File));
+    }
+    bencher.counter(ItemsCount::new(keys.len())).bench(|| {
+        for key in &keys {
+            black_box(fc.lookup(black_box(key), FileMode::File));
+        }
+    });
+}
+
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn lookup_cold(bencher: Bencher<'_, '_>) {
     let t = texts();
