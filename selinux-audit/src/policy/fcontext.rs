@@ -20,6 +20,20 @@
 //!
 //! Regexes are PCRE2 text translated to the Rust `regex` crate ([`FcRegex`]); loading never
 //! does file I/O (see `system::policy_files`).
+//!
+//! # Where we knowingly differ from libselinux 3.4
+//!
+//! * We refuse to load, with file and line, some input libselinux accepts: regexes using
+//!   PCRE-only syntax (back-references, lookaround, possessive quantifiers, `\h`, `\v`, `\p`,
+//!   `(?m)`, `(?x)`, …), regexes PCRE itself rejects (libselinux fails only the lookups that
+//!   reach them), contexts that are not `user:role:type[:level]`, and a non-UTF-8 `.subs`.
+//! * A regex whose PCRE meaning needs `$` to match before a newline *inside* the pattern
+//!   (`a$\n`) never matches here; and a counted repetition so large that the Rust compiler's
+//!   size limit refuses it makes that spec never match. Neither occurs in real policies.
+//! * `.subs` lines longer than 1022 bytes are one entry here, several in libselinux.
+//!
+//! `tests/fcontext_oracle.rs` compares lookups with the real `matchpathcon` on Debian's policy,
+//! the same with a test `.local`/`.subs`, the VM's policy and the fixtures.
 
 mod index;
 mod key;

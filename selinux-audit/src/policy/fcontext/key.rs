@@ -34,7 +34,7 @@ pub(crate) fn key_stem(key: &[u8]) -> Option<&[u8]> {
 /// Characters that end a spec's stem (escaped or not: libselinux does not skip `\` here).
 const STEM_STOP: &[u8] = b".^$?*+|[({";
 
-/// A spec's stem as libselinux 3.4 computes it: like [`key_stem`] on the raw regex text, and
+/// A spec's stem as libselinux 3.4 computes it: the raw regex text up to its second `/`, and
 /// none if that text contains a regex meta character. `/usr/.*` → `/usr`; `/usr(/.*)?` and `/.*`
 /// → none. A spec with a stem is only tried for keys with the same stem.
 pub fn spec_stem(regex: &str) -> Option<&str> {
