@@ -219,10 +219,8 @@ fn bad_lines_fail_with_file_and_line() {
     // Equivalence paths are bytes to libselinux: no lossy conversion, an error at the line.
     let err =
         load_file_contexts_at(&Path::new(FIXTURES).join("bad-subs/file_contexts")).unwrap_err();
-    assert!(
-        matches!(&err, PolicyError::Text { line: 2, path, .. } if path.ends_with("file_contexts.subs")),
-        "{err}"
-    );
+    let PolicyError::Text { line: 2, path, .. } = &err else { panic!("{err}") };
+    assert!(path.ends_with("file_contexts.subs"), "{err}");
     let err = load_file_contexts(Path::new(FIXTURES)).unwrap_err();
     assert!(matches!(err, PolicyError::NotFound(_)), "{err}");
 }

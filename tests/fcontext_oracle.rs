@@ -1,8 +1,8 @@
 //! Differential test: our file_contexts lookups against the real libselinux (3.4 on Debian 12).
 //!
 //! For each policy (Debian's installed one, the same with a test `.local` and `.subs`, the VM's,
-//! and the fixtures under `corpus/policy/fcontext/`) the text files are copied to a scratch
-//! directory (so no `.bin` file can stand in for them) and thousands of probe paths are
+//! the fixtures under `corpus/policy/fcontext/` and the demo root) the text files are copied to
+//! a scratch directory (so no `.bin` file can stand in for them) and thousands of probe paths are
 //! generated from the specs themselves: each literal path, its children and siblings, strings
 //! each regex matches (built from the regex), parents, equivalence sources, home directories,
 //! and odd keys (`//`, trailing `/`, final newline, blanks, non-UTF-8, relative, very long).
@@ -278,6 +278,8 @@ const ALL: Plan<'static> = Plan { stride: 1, focus: &|_| true, shard: (0, 1), al
 /// Probe keys generated from the selected specs and all equivalences of `fc`, plus `extra`.
 fn probes(fc: &FileContexts, extra: &[&[u8]], select: &Plan<'_>) -> Vec<Vec<u8>> {
     let mut set: BTreeSet<Vec<u8>> = extra.iter().chain(ODD).map(|p| p.to_vec()).collect();
+    set.insert([&b"/usr/share"[..], &b"/deep".repeat(400), b"/file.so"].concat());
+    set.insert([&b"/home/alice"[..], &b"/x".repeat(2000)].concat());
     let chosen = fc
         .specs_with_regexes()
         .enumerate()
@@ -400,6 +402,10 @@ fn fixtures_match_libselinux() {
     let pcre = Scratch::new("pcre", &Path::new(FIXTURES).join("pcre"), &[]);
     assert!(compare("fixture rules", &rules, &[b"/stem-x/y", b"/dual", b"/first/x"], &ALL) > 1000);
     assert!(compare("fixture pcre", &pcre, PCRE_PROBES, &ALL) > 1000);
+    // The project's demo policy root (CLI examples) must answer like the real system too.
+    let demo_files = Path::new(FIXTURES).join("../demo/contexts/files");
+    let demo = Scratch::new("demo", &demo_files, &[]);
+    assert!(compare("demo policy", &demo, &[], &ALL) > 500);
 }
 
 /// Mode 0 on paths that exist (matchpathcon would use their real type): `selabel_lookup`.
