@@ -1,5 +1,6 @@
 //! Commands we print get pasted into root shells: prove that quoting and regex escaping hold
 //! for hostile names, with a real `sh` and the real `matchpathcon` as judges.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
@@ -12,11 +13,40 @@ use selinux_audit::shell;
 /// Names an attacker (or an unlucky admin) can give a file.
 fn hostile_names() -> Vec<Vec<u8>> {
     let mut v: Vec<Vec<u8>> = [
-        "plain", "with space", "dollar$HOME", "$(reboot)", "`reboot`", "semi;colon", "quote'single",
-        "quote\"double", "star*", "paren(x)", "brackets[a-z]", "brace{a,b}", "back\\slash",
-        "new\nline", "tab\there", "amp&", "pipe|x", "lt<gt>", "hash#x", "tilde~x", "bang!x",
-        "percent%", "dash-", "-leading", "dots..x", "caret^x", "plus+x", "question?", "ünïcödé",
-        "emoji🦀", "trailing newline\n", "'", "''", "\\'",
+        "plain",
+        "with space",
+        "dollar$HOME",
+        "$(reboot)",
+        "`reboot`",
+        "semi;colon",
+        "quote'single",
+        "quote\"double",
+        "star*",
+        "paren(x)",
+        "brackets[a-z]",
+        "brace{a,b}",
+        "back\\slash",
+        "new\nline",
+        "tab\there",
+        "amp&",
+        "pipe|x",
+        "lt<gt>",
+        "hash#x",
+        "tilde~x",
+        "bang!x",
+        "percent%",
+        "dash-",
+        "-leading",
+        "dots..x",
+        "caret^x",
+        "plus+x",
+        "question?",
+        "ünïcödé",
+        "emoji🦀",
+        "trailing newline\n",
+        "'",
+        "''",
+        "\\'",
     ]
     .iter()
     .map(|s| s.as_bytes().to_vec())
@@ -58,7 +88,12 @@ fn quoted_arguments_round_trip_through_real_shells() {
             let mut path = b"/opt/app/".to_vec();
             path.extend_from_slice(name);
             let args = vec![b"-Rv".to_vec(), path.clone(), escape_tree(&path).into_bytes()];
-            assert_eq!(shell_sees(sh, &args), args, "{sh} changed {:?}", String::from_utf8_lossy(name));
+            assert_eq!(
+                shell_sees(sh, &args),
+                args,
+                "{sh} changed {:?}",
+                String::from_utf8_lossy(name)
+            );
         }
     }
 }
@@ -126,8 +161,7 @@ fn escaped_regexes_match_exactly_their_path_in_real_matchpathcon() {
             .output()
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
-        let types: Vec<&str> =
-            text.lines().filter_map(|l| l.rsplit(':').nth(1)).collect();
+        let types: Vec<&str> = text.lines().filter_map(|l| l.rsplit(':').nth(1)).collect();
         assert_eq!(
             types,
             ["etc_t", "default_t", "var_lib_t", "default_t"],

@@ -56,7 +56,11 @@ pub fn run(args: &SuggestArgs) -> Result<u8> {
                     kind: DiagnosticKind::Io,
                     message: format!("cannot read: {e:#}"),
                 });
-                summaries.push(InputSummary { file: name, readable: false, stats: ParseStats::default() });
+                summaries.push(InputSummary {
+                    file: name,
+                    readable: false,
+                    stats: ParseStats::default(),
+                });
             }
         }
     }

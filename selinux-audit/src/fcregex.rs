@@ -46,7 +46,10 @@ mod tests {
     #[test]
     fn escapes_metacharacters() {
         assert_eq!(escape_path(b"/opt/crypto/monero.conf"), "/opt/crypto/monero\\.conf");
-        assert_eq!(escape_path(b"/a(b)[c]{d}*+?^$|\\"), "/a\\(b\\)\\[c\\]\\{d\\}\\*\\+\\?\\^\\$\\|\\\\");
+        assert_eq!(
+            escape_path(b"/a(b)[c]{d}*+?^$|\\"),
+            "/a\\(b\\)\\[c\\]\\{d\\}\\*\\+\\?\\^\\$\\|\\\\"
+        );
         assert_eq!(escape_tree(b"/opt/crypto/monero-data"), "/opt/crypto/monero-data(/.*)?");
     }
 

@@ -69,7 +69,8 @@ pub fn join(argv: &[impl AsRef<[u8]>]) -> String {
 }
 
 fn is_safe(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'@' | b'%' | b'+' | b'=' | b':' | b',' | b'.' | b'/' | b'-')
+    b.is_ascii_alphanumeric()
+        || matches!(b, b'_' | b'@' | b'%' | b'+' | b'=' | b':' | b',' | b'.' | b'/' | b'-')
 }
 
 fn push_printf_byte(out: &mut String, b: u8) {

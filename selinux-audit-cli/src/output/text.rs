@@ -54,7 +54,12 @@ pub fn write(out: &mut impl Write, r: &Report) -> Result<()> {
                 if j == 0 {
                     writeln!(out, "     alternatives (not part of the plan):")?;
                 }
-                write_fix(out, &format!("{}{}.", i + 1, char::from(b'a' + (j % 26) as u8)), a, "     ")?;
+                write_fix(
+                    out,
+                    &format!("{}{}.", i + 1, char::from(b'a' + (j % 26) as u8)),
+                    a,
+                    "     ",
+                )?;
             }
         }
     }
@@ -91,7 +96,11 @@ fn write_fix(out: &mut impl Write, label: &str, f: &Fix, indent: &str) -> Result
 fn denial_line(d: &Denial) -> String {
     let obj = match (&d.path, &d.name, d.port) {
         (Some(p), _, _) => format!("{} ({})", p, d.path_source),
-        (None, Some(n), _) => format!("name '{}' (path unknown{})", n, d.ino.map(|i| format!(", inode {i}")).unwrap_or_default()),
+        (None, Some(n), _) => format!(
+            "name '{}' (path unknown{})",
+            n,
+            d.ino.map(|i| format!(", inode {i}")).unwrap_or_default()
+        ),
         (None, None, Some(port)) => format!("port {port}"),
         _ => String::new(),
     };

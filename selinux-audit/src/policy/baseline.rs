@@ -59,7 +59,10 @@ pub fn baseline_model() -> PolicyModel {
         FcText { path: PathBuf::from("<baseline>/file_contexts"), text: BASELINE_FILE_CONTEXTS },
         None,
         None,
-        Some(FcText { path: PathBuf::from("<baseline>/file_contexts.subs_dist"), text: BASELINE_SUBS }),
+        Some(FcText {
+            path: PathBuf::from("<baseline>/file_contexts.subs_dist"),
+            text: BASELINE_SUBS,
+        }),
         None,
     )
     .ok();

@@ -51,8 +51,19 @@ pub const READ_PERMS: &[&str] =
 const EXEC_PERMS: &[&str] = &["execute", "execute_no_trans", "entrypoint"];
 
 const CONFIG_EXTENSIONS: &[&str] = &[
-    "conf", "cfg", "cnf", "ini", "yaml", "yml", "toml", "json", "xml", "properties", "env",
-    "config", "rc",
+    "conf",
+    "cfg",
+    "cnf",
+    "ini",
+    "yaml",
+    "yml",
+    "toml",
+    "json",
+    "xml",
+    "properties",
+    "env",
+    "config",
+    "rc",
 ];
 
 /// True when every permission only reads or traverses.
@@ -69,7 +80,9 @@ pub fn role_of(path: &[u8], class: &str, perms: &BTreeSet<String>, denials: &[&D
     let name = basename(path);
     let lower = String::from_utf8_lossy(name).to_ascii_lowercase();
     let path_text = String::from_utf8_lossy(path).to_ascii_lowercase();
-    if lower.ends_with(".log") || lower.contains(".log.") || has_component(&path_text, &["log", "logs"])
+    if lower.ends_with(".log")
+        || lower.contains(".log.")
+        || has_component(&path_text, &["log", "logs"])
     {
         return Role::Log;
     }
@@ -82,7 +95,9 @@ pub fn role_of(path: &[u8], class: &str, perms: &BTreeSet<String>, denials: &[&D
         return Role::Runtime;
     }
     if !read_only(perms) {
-        if class == "file" && perms.iter().all(|p| p == "append" || READ_PERMS.contains(&p.as_str())) {
+        if class == "file"
+            && perms.iter().all(|p| p == "append" || READ_PERMS.contains(&p.as_str()))
+        {
             return Role::Log;
         }
         return Role::Data;
@@ -161,12 +176,49 @@ pub fn parent(path: &[u8]) -> Option<&[u8]> {
 /// the file system hierarchy and the shared system locations below them.
 pub fn is_system_dir(path: &[u8]) -> bool {
     const SYSTEM: &[&str] = &[
-        "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt",
-        "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/usr/bin",
-        "/usr/lib", "/usr/lib64", "/usr/libexec", "/usr/local", "/usr/local/bin", "/usr/local/lib",
-        "/usr/local/sbin", "/usr/sbin", "/usr/share", "/var/cache", "/var/lib", "/var/log",
-        "/var/run", "/var/spool", "/var/tmp", "/var/www", "/etc/systemd", "/etc/systemd/system",
-        "/usr/lib/systemd", "/usr/lib/systemd/system", "/var/lib/private", "/var/opt",
+        "/",
+        "/bin",
+        "/boot",
+        "/dev",
+        "/etc",
+        "/home",
+        "/lib",
+        "/lib64",
+        "/media",
+        "/mnt",
+        "/opt",
+        "/proc",
+        "/root",
+        "/run",
+        "/sbin",
+        "/srv",
+        "/sys",
+        "/tmp",
+        "/usr",
+        "/var",
+        "/usr/bin",
+        "/usr/lib",
+        "/usr/lib64",
+        "/usr/libexec",
+        "/usr/local",
+        "/usr/local/bin",
+        "/usr/local/lib",
+        "/usr/local/sbin",
+        "/usr/sbin",
+        "/usr/share",
+        "/var/cache",
+        "/var/lib",
+        "/var/log",
+        "/var/run",
+        "/var/spool",
+        "/var/tmp",
+        "/var/www",
+        "/etc/systemd",
+        "/etc/systemd/system",
+        "/usr/lib/systemd",
+        "/usr/lib/systemd/system",
+        "/var/lib/private",
+        "/var/opt",
     ];
     let trimmed = if path.len() > 1 { path.strip_suffix(b"/").unwrap_or(path) } else { path };
     SYSTEM.iter().any(|s| s.as_bytes() == trimmed)
@@ -183,11 +235,20 @@ mod tests {
     #[test]
     fn roles_from_perms_and_names() {
         assert_eq!(role_of(b"/opt/x/bin/x", "file", &perms(&["execute"]), &[]), Role::Exec);
-        assert_eq!(role_of(b"/opt/crypto/monero.conf", "file", &perms(&["read"]), &[]), Role::Config);
+        assert_eq!(
+            role_of(b"/opt/crypto/monero.conf", "file", &perms(&["read"]), &[]),
+            Role::Config
+        );
         assert_eq!(role_of(b"/opt/crypto/monero-data", "dir", &perms(&["write"]), &[]), Role::Data);
-        assert_eq!(role_of(b"/opt/d/bitmonero.log", "file", &perms(&["append", "open"]), &[]), Role::Log);
+        assert_eq!(
+            role_of(b"/opt/d/bitmonero.log", "file", &perms(&["append", "open"]), &[]),
+            Role::Log
+        );
         assert_eq!(role_of(b"/opt/crypto", "dir", &perms(&["search"]), &[]), Role::Traverse);
-        assert_eq!(role_of(b"/opt/d/lmdb/data.mdb", "file", &perms(&["read", "write"]), &[]), Role::Data);
+        assert_eq!(
+            role_of(b"/opt/d/lmdb/data.mdb", "file", &perms(&["read", "write"]), &[]),
+            Role::Data
+        );
         assert_eq!(role_of(b"/srv/site/index.html", "file", &perms(&["read"]), &[]), Role::Content);
     }
 

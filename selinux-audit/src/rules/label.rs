@@ -19,8 +19,16 @@ use crate::policy::{DefaultLabel, PolicyModel};
 /// Types that mean "this object's label came from somewhere else": a home directory, a
 /// temporary directory, no label at all, or a label that is not valid in this policy.
 pub const FOREIGN_TYPES: &[&str] = &[
-    "user_home_t", "admin_home_t", "user_home_dir_t", "user_tmp_t", "tmp_t", "unlabeled_t",
-    "default_t", "file_t", "var_t", "usr_t",
+    "user_home_t",
+    "admin_home_t",
+    "user_home_dir_t",
+    "user_tmp_t",
+    "tmp_t",
+    "unlabeled_t",
+    "default_t",
+    "file_t",
+    "var_t",
+    "usr_t",
 ];
 
 /// What to do about one object.
@@ -98,7 +106,10 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
                     // domain's own type.
                     let generic = FOREIGN_TYPES.contains(&type_.as_str());
                     if generic {
-                        let alt = persist(DefaultLabel::Type { type_: type_.clone(), spec: spec.clone() });
+                        let alt = persist(DefaultLabel::Type {
+                            type_: type_.clone(),
+                            spec: spec.clone(),
+                        });
                         if let Decision::Persist { candidates: c, .. } = &alt {
                             if c.first().is_some_and(|c| c.affinity) {
                                 return alt;

@@ -23,15 +23,15 @@ pub fn restore_fixes(
 ) -> Vec<Fix> {
     let mut fixes: Vec<(Vec<u8>, bool, Fix)> = Vec::new();
     for (i, need) in needs.iter().enumerate() {
-        let Some(Decision::Restore { default_type, spec, verified, force }) = decisions.get(i) else {
+        let Some(Decision::Restore { default_type, spec, verified, force }) = decisions.get(i)
+        else {
             continue;
         };
         if rules.iter().any(|r| r.scope.covers(&need.path) && rule_fits(policy, r, need)) {
             continue;
         }
         let recursive = need.mode == FileMode::Dir && !is_system_dir(&need.path);
-        if let Some((_, _, fix)) =
-            fixes.iter_mut().find(|(p, rec, _)| *rec && under(&need.path, p))
+        if let Some((_, _, fix)) = fixes.iter_mut().find(|(p, rec, _)| *rec && under(&need.path, p))
         {
             fix.covers.extend(need.denials.iter().map(|d| d.id));
             fix.covers.sort_unstable();
@@ -46,7 +46,11 @@ pub fn restore_fixes(
             flags.push('R');
         }
         flags.push('v');
-        let cmd = argv([ByteStr::from("restorecon"), ByteStr::from(flags), ByteStr::new(need.path.clone())]);
+        let cmd = argv([
+            ByteStr::from("restorecon"),
+            ByteStr::from(flags),
+            ByteStr::new(need.path.clone()),
+        ]);
         let path = String::from_utf8_lossy(&need.path);
         let mut why = format!(
             "{} was denied {} on {} ({}), which is labeled {}. The policy's default label for \
@@ -59,13 +63,21 @@ pub fn restore_fixes(
             default_type,
             spec,
             match verified {
-                Some(true) => format!(", and the loaded policy lets {} do this on {}", need.domain, default_type),
-                _ => String::from(" (not checked against the policy's rules: no binary policy loaded)"),
+                Some(true) => format!(
+                    ", and the loaded policy lets {} do this on {}",
+                    need.domain, default_type
+                ),
+                _ => String::from(
+                    " (not checked against the policy's rules: no binary policy loaded)"
+                ),
             }
         );
         why.push_str(&origin_note(need));
         if *force {
-            why.push_str(&format!(" {} is a customizable type, so restorecon needs -F.", need.current));
+            why.push_str(&format!(
+                " {} is a customizable type, so restorecon needs -F.",
+                need.current
+            ));
         }
         if recursive {
             why.push_str(" -R also resets what is inside the directory.");
@@ -98,7 +110,8 @@ pub fn rule_fixes(
 ) -> Vec<Fix> {
     let mut out = Vec::new();
     for rule in rules {
-        let served: Vec<&ObjectNeed<'_>> = rule.needs.iter().filter_map(|&i| needs.get(i)).collect();
+        let served: Vec<&ObjectNeed<'_>> =
+            rule.needs.iter().filter_map(|&i| needs.get(i)).collect();
         let Some(first) = served.first() else { continue };
         let first_idx = rule.needs.first().copied().unwrap_or(0);
         let Some(Decision::Persist { role, candidates, default }) = decisions.get(first_idx) else {
@@ -112,7 +125,9 @@ pub fn rule_fixes(
             if rule.needs.contains(&j) || !rule.scope.covers(&other.path) {
                 continue;
             }
-            if matches!(decisions.get(j), Some(Decision::Restore { .. })) && rule_fits(policy, rule, other) {
+            if matches!(decisions.get(j), Some(Decision::Restore { .. }))
+                && rule_fits(policy, rule, other)
+            {
                 covered.push(other);
             }
         }
@@ -144,11 +159,7 @@ pub fn rule_fixes(
         }
         for alt in candidates.iter().skip(1) {
             let mut f = fcontext_fix(policy, rule, &alt.type_, Confidence::Low, &denials);
-            f.why = format!(
-                "Alternative type {}: {}.",
-                alt.type_,
-                evidence(alt, &rule.type_)
-            );
+            f.why = format!("Alternative type {}: {}.", alt.type_, evidence(alt, &rule.type_));
             alternatives.push(f);
         }
         primary.alternatives = alternatives;
@@ -165,12 +176,25 @@ fn fcontext_fix(
     denials: &[&crate::denial::Denial],
 ) -> Fix {
     let (regex, restore) = match &rule.scope {
-        Scope::Exact(p) => (escape_path(p), argv([ByteStr::from("restorecon"), "-v".into(), ByteStr::new(p.clone())])),
-        Scope::Tree(d) => (escape_tree(d), argv([ByteStr::from("restorecon"), "-Rv".into(), ByteStr::new(d.clone())])),
+        Scope::Exact(p) => (
+            escape_path(p),
+            argv([ByteStr::from("restorecon"), "-v".into(), ByteStr::new(p.clone())]),
+        ),
+        Scope::Tree(d) => (
+            escape_tree(d),
+            argv([ByteStr::from("restorecon"), "-Rv".into(), ByteStr::new(d.clone())]),
+        ),
     };
     let op = if local_rule_exists(policy, &regex) { "-m" } else { "-a" };
     let semanage = argv(["semanage", "fcontext", op, "-t", type_, regex.as_str()]);
-    Fix::new(FixKind::Fcontext, vec![semanage, restore], Vec::new(), conf, String::new(), ids(denials))
+    Fix::new(
+        FixKind::Fcontext,
+        vec![semanage, restore],
+        Vec::new(),
+        conf,
+        String::new(),
+        ids(denials),
+    )
 }
 
 fn equivalence_fix(
@@ -190,9 +214,23 @@ fn equivalence_fix(
     if !usable_in_subs(dir) || !usable_in_subs(target.as_bytes()) {
         return None;
     }
-    let semanage = argv([ByteStr::from("semanage"), "fcontext".into(), "-a".into(), "-e".into(), ByteStr::from(target.as_str()), ByteStr::new(dir.clone())]);
+    let semanage = argv([
+        ByteStr::from("semanage"),
+        "fcontext".into(),
+        "-a".into(),
+        "-e".into(),
+        ByteStr::from(target.as_str()),
+        ByteStr::new(dir.clone()),
+    ]);
     let restore = argv([ByteStr::from("restorecon"), "-Rv".into(), ByteStr::new(dir.clone())]);
-    let mut fix = Fix::new(FixKind::Fcontext, vec![semanage, restore], Vec::new(), conf, String::new(), ids(denials));
+    let mut fix = Fix::new(
+        FixKind::Fcontext,
+        vec![semanage, restore],
+        Vec::new(),
+        conf,
+        String::new(),
+        ids(denials),
+    );
     fix.why = format!(
         "Equivalence: label {} exactly like {} (the domain's standard location for this, labeled {}).",
         String::from_utf8_lossy(dir),
@@ -204,12 +242,15 @@ fn equivalence_fix(
 }
 
 fn tree_has_other_types(policy: &PolicyModel, best: &Candidate) -> bool {
-    let (Some(fc), Some(loc)) = (&policy.file_contexts, &best.standard_location) else { return false };
+    let (Some(fc), Some(loc)) = (&policy.file_contexts, &best.standard_location) else {
+        return false;
+    };
     let Some(stem) = loc.strip_suffix("(/.*)?") else { return false };
     let root = literal_prefix(stem);
     fc.specs().iter().any(|s| {
         let p = literal_prefix(&s.regex);
-        under(p.as_bytes(), root.as_bytes()) && s.context.as_ref().is_some_and(|c| c.type_ != best.type_)
+        under(p.as_bytes(), root.as_bytes())
+            && s.context.as_ref().is_some_and(|c| c.type_ != best.type_)
     })
 }
 
@@ -250,7 +291,11 @@ fn rule_why(
         "{} was denied {} on {} ({}, labeled {}): {}.",
         first.domain,
         describe_perms(&perms),
-        if covered.len() > 1 { format!("{} and {} more", path, covered.len() - 1) } else { path.to_string() },
+        if covered.len() > 1 {
+            format!("{} and {} more", path, covered.len() - 1)
+        } else {
+            path.to_string()
+        },
         first.class,
         current_label(first),
         role.describe()
@@ -322,7 +367,8 @@ fn origin_note(need: &ObjectNeed<'_>) -> String {
     } else if matches!(t, "user_home_t" | "admin_home_t" | "user_tmp_t") {
         " That label is a home/temporary-directory label: the file was most likely created there and moved (mv keeps labels).".to_owned()
     } else if t == "unlabeled_t" {
-        " It has no valid label at all (files written while SELinux was off, or an invalid label).".to_owned()
+        " It has no valid label at all (files written while SELinux was off, or an invalid label)."
+            .to_owned()
     } else {
         String::new()
     }

@@ -70,9 +70,11 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
                  force on the logging host is the one analysed here.",
                 need.current
             ),
-            Decision::NoDefault => "The policy gives this path no label on purpose (<<none>>: e.g. /tmp, /run); \
+            Decision::NoDefault => {
+                "The policy gives this path no label on purpose (<<none>>: e.g. /tmp, /run); \
                  the program creating it decides the label, so a file-context rule would not hold."
-                .to_owned(),
+                    .to_owned()
+            }
             Decision::NoFix(why) => format!("No label fix found: {why}."),
             _ => continue,
         };
@@ -92,7 +94,8 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
         ));
     }
     if policy.approximate {
-        warnings.push("results are approximate: no policy of the logging host was loaded".to_owned());
+        warnings
+            .push("results are approximate: no policy of the logging host was loaded".to_owned());
     }
     Plan { fixes, warnings }
 }

@@ -92,7 +92,8 @@ pub fn group(denials: &[Denial]) -> Needs<'_> {
             continue;
         };
         let bind_or_connect = d.perms.iter().any(|p| p == "name_bind" || p == "name_connect");
-        if let (Some(protocol), Some(port), true) = (protocol_of(&d.class), d.port, bind_or_connect) {
+        if let (Some(protocol), Some(port), true) = (protocol_of(&d.class), d.port, bind_or_connect)
+        {
             let key = (protocol, port, domain.to_owned());
             let idx = *ports.entry(key).or_insert_with(|| {
                 needs.ports.push(PortNeed {

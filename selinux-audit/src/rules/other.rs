@@ -39,7 +39,12 @@ pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions)
                 .push(d);
         } else if d.name.is_some() && d.path.is_none() && (d.ino.is_some() || d.dev.is_some()) {
             unresolved
-                .entry((d.dev.clone(), d.ino, d.name.clone(), d.source_type().unwrap_or("").to_owned()))
+                .entry((
+                    d.dev.clone(),
+                    d.ino,
+                    d.name.clone(),
+                    d.source_type().unwrap_or("").to_owned(),
+                ))
                 .or_default()
                 .push(d);
         } else {
@@ -81,7 +86,8 @@ fn unresolved_fix(
 ) -> Fix {
     let first = ds.first().copied();
     let class = first.map(|d| d.class.clone()).unwrap_or_default();
-    let perms: std::collections::BTreeSet<String> = ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
+    let perms: std::collections::BTreeSet<String> =
+        ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
     let name_text = name.as_ref().map(ByteStr::to_string_lossy).unwrap_or_default();
     let dev_text = dev.as_ref().map(ByteStr::to_string_lossy).unwrap_or_else(|| "?".into());
     let current = first.and_then(|d| d.target_type()).unwrap_or("?").to_owned();
@@ -95,7 +101,13 @@ fn unresolved_fix(
     };
     let mut commands = Vec::new();
     if let Some(ino) = ino {
-        let mut cmd = argv([ByteStr::from("find"), mount_arg.clone(), "-xdev".into(), "-inum".into(), ino.to_string().into()]);
+        let mut cmd = argv([
+            ByteStr::from("find"),
+            mount_arg.clone(),
+            "-xdev".into(),
+            "-inum".into(),
+            ino.to_string().into(),
+        ]);
         if !mount_known {
             if let Some(n) = &name {
                 cmd.push("-name".into());
@@ -157,11 +169,15 @@ fn no_label_fix(ds: &[&Denial], reason: Option<&str>) -> Fix {
     let src = d.and_then(|d| d.source_type()).unwrap_or("?").to_owned();
     let tgt = d.and_then(|d| d.target_type()).unwrap_or("?").to_owned();
     let class = d.map(|d| d.class.clone()).unwrap_or_default();
-    let perms: std::collections::BTreeSet<String> = ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
+    let perms: std::collections::BTreeSet<String> =
+        ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
     let mut why = format!("{src} was denied {} on {tgt}:{class}.", describe_perms(&perms));
     match reason {
         Some(r) => why.push_str(&format!(" {r}")),
-        None if class.starts_with("capability") || class.starts_with("cap_userns") || class.starts_with("cap2_") => {
+        None if class.starts_with("capability")
+            || class.starts_with("cap_userns")
+            || class.starts_with("cap2_") =>
+        {
             why.push_str(
                 " A capability cannot be granted by a label. Check whether the service really needs it (for \
                  dac_override/dac_read_search: fix file owners and modes instead).",
@@ -173,7 +189,8 @@ fn no_label_fix(ds: &[&Denial], reason: Option<&str>) -> Fix {
         why.push_str(" It was logged in permissive mode, so the access went through.");
     }
     why.push_str(" Only if the service truly needs it, a local module is the last resort (see alternatives).");
-    let mut fix = Fix::new(FixKind::Other, Vec::new(), Vec::new(), Confidence::Medium, why, ids(ds));
+    let mut fix =
+        Fix::new(FixKind::Other, Vec::new(), Vec::new(), Confidence::Medium, why, ids(ds));
     if let Some(m) = module_fix(ds) {
         fix.alternatives.push(m);
     }
@@ -182,13 +199,19 @@ fn no_label_fix(ds: &[&Denial], reason: Option<&str>) -> Fix {
 
 /// A minimal local module allowing exactly the denied permissions. Last resort.
 pub fn module_fix(ds: &[&Denial]) -> Option<Fix> {
-    let mut rules: BTreeMap<(String, String, String), std::collections::BTreeSet<String>> = BTreeMap::new();
+    let mut rules: BTreeMap<(String, String, String), std::collections::BTreeSet<String>> =
+        BTreeMap::new();
     for d in ds {
         let (Some(s), Some(t)) = (d.source_type(), d.target_type()) else { continue };
-        if ![s, t, d.class.as_str()].iter().all(|x| is_ident(x)) || !d.perms.iter().all(|p| is_ident(p)) {
+        if ![s, t, d.class.as_str()].iter().all(|x| is_ident(x))
+            || !d.perms.iter().all(|p| is_ident(p))
+        {
             return None;
         }
-        rules.entry((s.to_owned(), t.to_owned(), d.class.clone())).or_default().extend(d.perms.iter().cloned());
+        rules
+            .entry((s.to_owned(), t.to_owned(), d.class.clone()))
+            .or_default()
+            .extend(d.perms.iter().cloned());
     }
     let ((first_src, _, _), _) = rules.iter().next()?;
     let name = format!("avcfix_{}", first_src.strip_suffix("_t").unwrap_or(first_src));
@@ -204,11 +227,19 @@ pub fn module_fix(ds: &[&Denial]) -> Option<Fix> {
         te.push_str(&format!("\ttype {t};\n"));
     }
     for (c, p) in &classes {
-        te.push_str(&format!("\tclass {c} {{ {} }};\n", p.iter().copied().collect::<Vec<_>>().join(" ")));
+        te.push_str(&format!(
+            "\tclass {c} {{ {} }};\n",
+            p.iter().copied().collect::<Vec<_>>().join(" ")
+        ));
     }
-    te.push_str("}\n\n# LAST RESORT, written by avc-fix: this allows exactly the denied accesses below.\n");
+    te.push_str(
+        "}\n\n# LAST RESORT, written by avc-fix: this allows exactly the denied accesses below.\n",
+    );
     for ((s, t, c), p) in &rules {
-        te.push_str(&format!("allow {s} {t}:{c} {{ {} }};\n", p.iter().cloned().collect::<Vec<_>>().join(" ")));
+        te.push_str(&format!(
+            "allow {s} {t}:{c} {{ {} }};\n",
+            p.iter().cloned().collect::<Vec<_>>().join(" ")
+        ));
     }
     let files = vec![FileToWrite { path: format!("{name}.te"), content: te }];
     let commands = vec![

@@ -15,12 +15,15 @@ use crate::fix::{Confidence, Fix, FixKind, argv};
 use crate::policy::PolicyModel;
 
 /// Port types that only mark ranges; a port with one of them is "not labeled yet".
-pub const GENERIC_PORT_TYPES: &[&str] = &[
-    "port_t", "unreserved_port_t", "reserved_port_t", "hi_reserved_port_t", "ephemeral_port_t",
-];
+pub const GENERIC_PORT_TYPES: &[&str] =
+    &["port_t", "unreserved_port_t", "reserved_port_t", "hi_reserved_port_t", "ephemeral_port_t"];
 
 /// Ranked port types `need.domain` may use for `need.perms` (at most `limit`).
-pub fn port_candidates(policy: &PolicyModel, need: &PortNeed<'_>, limit: usize) -> Vec<(String, bool)> {
+pub fn port_candidates(
+    policy: &PolicyModel,
+    need: &PortNeed<'_>,
+    limit: usize,
+) -> Vec<(String, bool)> {
     let perms: Vec<&str> = need.perms.iter().map(String::as_str).collect();
     let prefix = domain_prefix(&need.domain);
     let mut out: Vec<(String, bool)> = Vec::new();
@@ -30,7 +33,8 @@ pub fn port_candidates(policy: &PolicyModel, need: &PortNeed<'_>, limit: usize) 
                 if GENERIC_PORT_TYPES.contains(&t) || t == need.current {
                     continue;
                 }
-                let is_port = bin.attributes_of(t).map(|a| a.contains(&"port_type")).unwrap_or(false);
+                let is_port =
+                    bin.attributes_of(t).map(|a| a.contains(&"port_type")).unwrap_or(false);
                 if is_port {
                     let affine = prefix.as_deref().is_some_and(|p| t.starts_with(p));
                     out.push((t.to_owned(), affine));
@@ -56,8 +60,10 @@ pub fn port_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {
     let op = if GENERIC_PORT_TYPES.contains(&need.current.as_str()) { "-a" } else { "-m" };
     let port = need.port.to_string();
     let verified = policy.binary.as_ref().map(|_| true);
-    let conf = if *affine { confidence(policy, PathSource::Avc, verified) } else { Confidence::Low };
-    let make = |t: &str| argv(["semanage", "port", op, "-t", t, "-p", need.protocol, port.as_str()]);
+    let conf =
+        if *affine { confidence(policy, PathSource::Avc, verified) } else { Confidence::Low };
+    let make =
+        |t: &str| argv(["semanage", "port", op, "-t", t, "-p", need.protocol, port.as_str()]);
     let mut why = format!(
         "{} was denied {} on {} port {}, whose type is {}.",
         need.domain,
@@ -83,7 +89,8 @@ pub fn port_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {
             need.current
         ));
     }
-    let mut fix = Fix::new(FixKind::Port, vec![make(best)], Vec::new(), conf, why, ids(&need.denials));
+    let mut fix =
+        Fix::new(FixKind::Port, vec![make(best)], Vec::new(), conf, why, ids(&need.denials));
     for (alt, _) in cands.iter().skip(1) {
         let f = Fix::new(
             FixKind::Port,

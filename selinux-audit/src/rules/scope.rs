@@ -96,7 +96,9 @@ pub fn plan(policy: &PolicyModel, needs: &[ObjectNeed<'_>], decisions: &[Decisio
             if let Some(dir) = parent(p) {
                 let siblings = snapshot
                     .iter()
-                    .filter(|(_, t2, s2)| t2 == t && matches!(s2, Scope::Exact(q) if parent(q) == Some(dir)))
+                    .filter(|(_, t2, s2)| {
+                        t2 == t && matches!(s2, Scope::Exact(q) if parent(q) == Some(dir))
+                    })
                     .count();
                 if siblings >= 2 && !is_system_dir(dir) {
                     *scope = Scope::Tree(dir.to_vec());
@@ -108,7 +110,10 @@ pub fn plan(policy: &PolicyModel, needs: &[ObjectNeed<'_>], decisions: &[Decisio
     for (i, t, scope) in wanted.iter_mut() {
         if let Scope::Tree(dir) = scope {
             if !tree_is_safe(policy, needs, &chosen, dir, t) {
-                *scope = needs.get(*i).map(|n| Scope::Exact(n.path.clone())).unwrap_or(Scope::Exact(dir.clone()));
+                *scope = needs
+                    .get(*i)
+                    .map(|n| Scope::Exact(n.path.clone()))
+                    .unwrap_or(Scope::Exact(dir.clone()));
             }
         }
     }

@@ -18,15 +18,41 @@ use crate::policy::PolicyModel;
 
 /// Domains that start or run everything: their name says nothing about the object's owner.
 const GENERIC_DOMAINS: &[&str] = &[
-    "init_t", "initrc_t", "unconfined_t", "unconfined_service_t", "kernel_t", "sysadm_t",
-    "staff_t", "user_t", "guest_t", "xguest_t", "system_dbusd_t",
+    "init_t",
+    "initrc_t",
+    "unconfined_t",
+    "unconfined_service_t",
+    "kernel_t",
+    "sysadm_t",
+    "staff_t",
+    "user_t",
+    "guest_t",
+    "xguest_t",
+    "system_dbusd_t",
 ];
 
 /// Types that are never a good target for a rule.
 const NEVER: &[&str] = &[
-    "unlabeled_t", "default_t", "file_t", "shadow_t", "security_t", "user_home_t",
-    "user_home_dir_t", "admin_home_t", "tmp_t", "user_tmp_t", "etc_runtime_t", "lost_found_t",
-    "mnt_t", "usr_t", "var_t", "root_t", "home_root_t", "device_t", "proc_t", "sysfs_t",
+    "unlabeled_t",
+    "default_t",
+    "file_t",
+    "shadow_t",
+    "security_t",
+    "user_home_t",
+    "user_home_dir_t",
+    "admin_home_t",
+    "tmp_t",
+    "user_tmp_t",
+    "etc_runtime_t",
+    "lost_found_t",
+    "mnt_t",
+    "usr_t",
+    "var_t",
+    "root_t",
+    "home_root_t",
+    "device_t",
+    "proc_t",
+    "sysfs_t",
 ];
 
 /// One candidate type with the evidence gathered for it.
@@ -203,10 +229,15 @@ pub fn candidates(
         if verified == Some(false) {
             return;
         }
-        let cand_role = role_of_type_name(type_).or_else(|| location.as_deref().and_then(role_of_location));
+        let cand_role =
+            role_of_type_name(type_).or_else(|| location.as_deref().and_then(role_of_location));
         let least_privilege = read_only
-            && policy.allows(domain, type_, class, &[if class == "dir" { "add_name" } else { "write" }])
-                == Some(false);
+            && policy.allows(
+                domain,
+                type_,
+                class,
+                &[if class == "dir" { "add_name" } else { "write" }],
+            ) == Some(false);
         out.push(Candidate {
             type_: type_.to_owned(),
             standard_location: location,
@@ -245,8 +276,12 @@ pub fn candidates(
     }
     // 3. The domain's own types that file_contexts never mentions.
     if let (Some(prefix), Some(bin)) = (&prefix, &policy.binary) {
-        let own: Vec<String> =
-            bin.type_names().into_iter().filter(|t| t.starts_with(prefix.as_str())).map(str::to_owned).collect();
+        let own: Vec<String> = bin
+            .type_names()
+            .into_iter()
+            .filter(|t| t.starts_with(prefix.as_str()))
+            .map(str::to_owned)
+            .collect();
         for t in own {
             consider(&t, None, false, false);
         }

@@ -32,7 +32,8 @@ pub fn parse_mountinfo(text: &str) -> Vec<Mount> {
         let Some((left, right)) = line.split_once(" - ") else { continue };
         let l: Vec<&str> = left.split(' ').collect();
         let r: Vec<&str> = right.split(' ').collect();
-        let (Some(dev), Some(mp), Some(fstype), Some(source)) = (l.get(2), l.get(4), r.first(), r.get(1))
+        let (Some(dev), Some(mp), Some(fstype), Some(source)) =
+            (l.get(2), l.get(4), r.first(), r.get(1))
         else {
             continue;
         };
@@ -158,8 +159,9 @@ pub fn device_mounts(dev_names: &[&str]) -> Vec<(ByteStr, ByteStr)> {
     dev_names
         .iter()
         .filter_map(|n| {
-            mount_point_of(n, &mounts)
-                .map(|mp| (ByteStr::from(*n), ByteStr::new(mp.into_os_string().into_encoded_bytes())))
+            mount_point_of(n, &mounts).map(|mp| {
+                (ByteStr::from(*n), ByteStr::new(mp.into_os_string().into_encoded_bytes()))
+            })
         })
         .collect()
 }

@@ -71,7 +71,13 @@ pub fn load_policy(req: &PolicyRequest) -> Result<(PolicyModel, Vec<String>), Po
 
     let root = detect_root(&req.config);
     if req.running_policy.is_file() {
-        return build(PolicyChoice::Running, root, Some(req.running_policy.clone()), false, warnings);
+        return build(
+            PolicyChoice::Running,
+            root,
+            Some(req.running_policy.clone()),
+            false,
+            warnings,
+        );
     }
     if let Some(root) = root {
         let file = highest_policy_file(&root);
