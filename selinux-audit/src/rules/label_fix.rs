@@ -6,12 +6,12 @@ use super::classify::{Role, is_system_dir};
 use super::label::Decision;
 use super::needs::{ObjectNeed, ids};
 use super::scope::{Rule, Scope, under};
-use super::typechoice::{Candidate, is_literal, literal_prefix};
+use super::typechoice::{Candidate, literal_prefix};
 use super::{confidence, describe_perms};
 use crate::bytes::ByteStr;
 use crate::fcregex::{escape_path, escape_tree, usable_in_subs};
 use crate::fix::{Confidence, Fix, FixKind, argv};
-use crate::policy::fcontext::{FcFile, FileMode};
+use crate::policy::fcontext::{FcFile, FileMode, has_meta_chars};
 use crate::policy::{DefaultLabel, PolicyModel};
 
 /// `restorecon` fixes for the needs decided [`Decision::Restore`] that no rule covers.
@@ -207,7 +207,7 @@ fn equivalence_fix(
     let Scope::Tree(dir) = &rule.scope else { return None };
     let loc = best.standard_location.as_deref()?;
     let stem = loc.strip_suffix("(/.*)?")?;
-    if !is_literal(stem) {
+    if has_meta_chars(stem) {
         return None;
     }
     let target = literal_prefix(stem);

@@ -11,9 +11,8 @@
 use super::classify::{Role, is_system_dir, parent};
 use super::label::Decision;
 use super::needs::ObjectNeed;
-use super::typechoice::{is_literal, literal_prefix};
 use crate::policy::PolicyModel;
-use crate::policy::fcontext::{FcFile, FileMode};
+use crate::policy::fcontext::{FcFile, FileMode, has_meta_chars};
 
 /// The reach of one rule.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -169,14 +168,13 @@ fn tree_is_safe(
         }
     }
     if let Some(fc) = &policy.file_contexts {
-        let dir_text = String::from_utf8_lossy(dir);
-        for spec in fc.specs().iter().filter(|s| s.file != FcFile::Local) {
-            let prefix = literal_prefix(&spec.regex);
-            let other_type = spec.context.as_ref().is_some_and(|c| c.type_ != t);
-            let inside = under(prefix.as_bytes(), dir_text.as_bytes()) || prefix == dir_text;
-            if !is_literal(&spec.regex) && other_type && inside {
-                return false;
-            }
+        let conflict = fc.specs_under(dir).into_iter().any(|spec| {
+            spec.file != FcFile::Local
+                && has_meta_chars(&spec.regex)
+                && spec.context.as_ref().is_some_and(|c| c.type_ != t)
+        });
+        if conflict {
+            return false;
         }
     }
     true

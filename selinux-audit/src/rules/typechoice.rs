@@ -159,21 +159,6 @@ pub fn literal_prefix(regex: &str) -> String {
     out
 }
 
-/// True when a file_contexts regex has no metacharacter (libselinux calls it a literal spec).
-pub fn is_literal(regex: &str) -> bool {
-    let mut chars = regex.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '.' | '^' | '$' | '?' | '*' | '+' | '|' | '[' | '(' | '{' => return false,
-            _ => {}
-        }
-    }
-    true
-}
-
 fn role_score(need: Role, cand: Option<Role>) -> u8 {
     match (need, cand) {
         (_, None) => 0,
