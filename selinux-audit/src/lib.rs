@@ -20,16 +20,19 @@
 //! [`parse::MAX_LINE`] bytes are reported and skipped.
 #![forbid(unsafe_code)]
 
+pub mod avc;
 pub mod bytes;
 pub mod context;
 pub mod denial;
 pub mod error;
+pub mod event;
 pub mod fix;
 pub mod parse;
 pub mod policy;
 pub mod record;
 pub mod resolve;
 pub mod rules;
+pub mod selinux_err;
 pub mod system;
 
 pub use bytes::ByteStr;
