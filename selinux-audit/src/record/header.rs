@@ -4,6 +4,8 @@
 //!   node ends at the first ` type=` rather than at the first space; extra spaces are tolerated.
 //! * The colon after `)` is optional (very old `DAEMON_START` records omit it), and so are the
 //!   milliseconds (`audit(1160000800:1)` reads as `.000`).
+//! * The kernel printk form (`[  160.29] audit: type=1400 audit(…): …` in dmesg or syslog) is
+//!   found after its prefix ([`printk_start`]); its `msg=` is absent.
 //! * Numbers are parsed with bounded digit counts and checked arithmetic.
 
 use nom::IResult;
@@ -71,6 +73,15 @@ pub fn parse_header(line: &[u8]) -> Result<Header<'_>, LineError> {
     Ok(Header { node, type_name, time, serial, body_start: at(rest) })
 }
 
+/// Where a kernel printk audit record (`… audit: type=NNNN audit(`) starts in `line`: the
+/// offset of its `type=`. Only the first 256 bytes are searched (the prefix is a timestamp,
+/// host and tag).
+pub fn printk_start(line: &[u8]) -> Option<usize> {
+    let head = line.get(..line.len().min(256)).unwrap_or_default();
+    let pos = find(head, b"audit: type=")?;
+    Some(pos + b"audit: ".len())
+}
+
 /// Splits off `node=NAME ` / `host=NAME `, anchoring on the first ` type=`.
 fn split_node(line: &[u8]) -> (Option<&[u8]>, &[u8]) {
     let Some(after) = line.strip_prefix(b"node=").or_else(|| line.strip_prefix(b"host=")) else {
@@ -94,7 +105,9 @@ fn record_type(i: &[u8]) -> IResult<&[u8], &[u8]> {
 }
 
 fn audit_id(i: &[u8]) -> IResult<&[u8], (AuditTime<'_>, u64)> {
-    let (i, _) = tag(&b"msg=audit("[..])(i)?;
+    // The kernel's printk fallback (dmesg, syslog) writes `audit(…)` without `msg=`.
+    let (i, _) = opt(tag(&b"msg="[..])).parse(i)?;
+    let (i, _) = tag(&b"audit("[..])(i)?;
     let start = i;
     let (i, sec) = digit1(i)?;
     let (i, msec) = opt(preceded(char('.'), digit1)).parse(i)?;
@@ -186,10 +199,20 @@ mod tests {
     }
 
     #[test]
+    fn printk_form() {
+        let line = b"[  160.298387] audit: type=1400 audit(1796316344.288:56): avc:  denied";
+        let start = printk_start(line).unwrap();
+        assert_eq!(start, 22);
+        let h = parse_header(&line[start..]).unwrap();
+        assert_eq!((h.type_name, h.serial, h.time.msec), (&b"1400"[..], 56, 288));
+        assert_eq!(printk_start(b"type=AVC msg=audit(1.0:1): x"), None);
+    }
+
+    #[test]
     fn errors_have_kinds_and_offsets() {
         let e = parse_header(b"type=UNKNOWN[1329] msg=?").unwrap_err();
         assert_eq!(e.kind, DiagnosticKind::BadHeader);
-        assert_eq!(e.offset, 19);
+        assert_eq!(e.offset, 23); // at the `?`
         let e = parse_header(b"hello world").unwrap_err();
         assert_eq!(e.kind, DiagnosticKind::NotARecord);
         assert_eq!(e.offset, 0);

@@ -1,7 +1,8 @@
 //! Audit record lexer: one line → header + fields, zero-copy.
 //!
 //! [`parse_line`] accepts the raw auditd line in RAW and ENRICHED form:
-//! `[node=NAME ]type=TYPENAME msg=audit(SEC.MSEC:SERIAL): BODY[<0x1D>ENRICHED]`. The body is
+//! `[node=NAME ]type=TYPENAME msg=audit(SEC.MSEC:SERIAL): BODY[<0x1D>ENRICHED]`, and the
+//! kernel's printk form found in dmesg and syslog (`… audit: type=1400 audit(…): BODY`). The body is
 //! lexed into ordered [`Field`]s; a nested `msg='…'` (user-space records) is lexed separately
 //! into [`Record::inner`], and the ENRICHED tail into [`Record::enriched`], so raw, inner and
 //! enriched keys never mix. Values borrow from the line; hex-encoded untrusted strings are
@@ -124,7 +125,20 @@ pub fn parse_line(line: &[u8]) -> Result<Record<'_>, LineError> {
         e.offset += start;
         e
     };
-    let header = parse_header(text).map_err(shift)?;
+    let header = match parse_header(text) {
+        Ok(h) => h,
+        Err(e) if e.kind == DiagnosticKind::NotARecord => {
+            // Kernel printk form: `[  160.29] audit: type=1400 audit(…): …`.
+            let Some(at) = header::printk_start(text) else { return Err(shift(e)) };
+            let mut h = parse_header(text.get(at..).unwrap_or_default()).map_err(|mut e| {
+                e.offset += at;
+                shift(e)
+            })?;
+            h.body_start += at;
+            h
+        }
+        Err(e) => return Err(shift(e)),
+    };
     let (kind, type_num) = classify(header.type_name);
     let body_offset = start + header.body_start;
     let body_text = line.get(body_offset..).unwrap_or_default();

@@ -116,3 +116,15 @@ fn truncated_line_keeps_complete_fields() {
     assert_eq!(r.warnings[0].kind, DiagnosticKind::Truncated);
     assert_eq!(&line[r.warnings[0].offset..r.warnings[0].offset + 5], b"\"half");
 }
+
+#[test]
+fn dmesg_printk_lines() {
+    let line = b"[  160.298387] audit: type=1400 audit(1796316344.288:56): avc:  denied  { read } for  pid=569 comm=\"monerod\" name=\"monero.conf\" dev=\"vda\" ino=387 scontext=system_u:system_r:monerod_t:s0 tcontext=system_u:object_r:usr_t:s0 tclass=file permissive=1";
+    let r = parse_line(line).unwrap();
+    assert_eq!((r.kind, r.serial, r.node), (RecordKind::Avc, 56, None));
+    assert!(r.body.starts_with(b"avc:  denied  { read }"));
+    assert_eq!(r.get("ino").unwrap().raw(), b"387");
+    assert_eq!(r.line, &line[..]);
+    let e = parse_line(b"[ 1.0] audit: type=1400 audit(x)").unwrap_err();
+    assert_eq!((e.kind, e.offset), (DiagnosticKind::BadHeader, 30));
+}
