@@ -14,6 +14,7 @@ use selinux_audit::record::parse_line;
 
 const PEERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/peers");
 const RAW: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/raw");
+const REGRESSIONS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus/fuzz-regressions");
 
 /// Every regular file under `dir`, iteratively (no recursion).
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -141,7 +142,7 @@ fn random_and_mutated_bytes_never_panic() {
         .filter(|l| !l.is_empty() && l.len() < 4096)
         .collect();
     assert!(seeds.len() > 100, "too few seed lines: {}", seeds.len());
-    for round in 0..3000 {
+    for round in 0..10_000 {
         let input = if round % 10 == 0 {
             (0..rng.below(300)).map(|_| rng.next() as u8).collect()
         } else {
@@ -156,5 +157,31 @@ fn random_and_mutated_bytes_never_panic() {
         let _ = parse_line(&input);
         let log = parse_log(&input, "mutated");
         check("mutated", &input, &log);
+    }
+}
+
+#[test]
+fn fuzz_regressions_replay() {
+    let files: Vec<_> = files_under(Path::new(REGRESSIONS))
+        .into_iter()
+        .filter(|p| p.extension().is_none_or(|e| e != "md"))
+        .collect();
+    assert!(!files.is_empty(), "no regression inputs in {REGRESSIONS}");
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        // A regression may be an endless loop: run it on a thread with a deadline.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let input = bytes.clone();
+        std::thread::spawn(move || {
+            for line in input.split(|&b| b == b'\n') {
+                let _ = parse_line(line);
+            }
+            let _ = tx.send(parse_log(&input, "regression"));
+        });
+        let log = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("{name}: no result within 20 s (hang or panic)"));
+        check("regression", &bytes, &log);
     }
 }

@@ -245,8 +245,12 @@ fn collect<'a>(
             }
         }
     }
-    if !(have_s && have_t && have_c) {
-        return Err(("AVC lacks scontext=, tcontext= or tclass=", offset));
+    if !(have_s && have_t && have_c)
+        || d.scontext.is_empty()
+        || d.tcontext.is_empty()
+        || d.tclass.is_empty()
+    {
+        return Err(("AVC lacks a non-empty scontext=, tcontext= or tclass=", offset));
     }
     if d.pid.is_none() {
         d.pid = spid;

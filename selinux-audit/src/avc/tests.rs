@@ -113,4 +113,7 @@ fn malformed_bodies_are_bad_avc_with_offsets() {
     let line = b"type=AVC msg=audit(1.0:1): avc:  denied  { read } for  pid=1 tclass=file";
     let e = parse_avc(&parse_line(line).unwrap()).unwrap_err();
     assert_eq!((e.kind, e.offset), (DiagnosticKind::BadAvc, 27));
+    let line = b"type=AVC msg=audit(1.0:1): avc:  denied  { read } for  pid=1 scontext=a:b:c tcontext=a:b:d tclass=";
+    let e = parse_avc(&parse_line(line).unwrap()).unwrap_err();
+    assert_eq!(e.message, "AVC lacks a non-empty scontext=, tcontext= or tclass=");
 }

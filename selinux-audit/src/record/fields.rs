@@ -20,10 +20,10 @@
 use crate::error::DiagnosticKind;
 use crate::record::LineError;
 use crate::record::header::parse_header;
+use crate::record::token::{
+    self, GS, bare, braced, double_quoted, glued_key, is_ws, last_quote, run, single_quoted, spaces,
+};
 use crate::record::value::{Field, Value, is_hex_key, is_hex_text};
-
-/// The ENRICHED separator byte (ASCII group separator).
-pub const GS: u8 = 0x1d;
 
 /// What is being lexed; it decides which rules apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,108 +66,90 @@ pub struct Lexed<'a> {
     pub warnings: Vec<LineError>,
 }
 
-fn is_ws(b: u8) -> bool {
-    b == b' ' || b == b'\t'
-}
-
 /// Lexes `text`, which starts at offset `base` of its line.
 pub fn lex(text: &[u8], base: usize, mode: Mode) -> Lexed<'_> {
     let mut out = Lexed { end: base + text.len(), ..Lexed::default() };
-    let mut pos = 0usize;
     let mut in_paren = false;
-    let at = |pos: usize| base + pos;
-    while pos < text.len() {
-        // Skip whitespace.
-        let Some(start) = text.get(pos..).and_then(|r| r.iter().position(|&b| !is_ws(b))) else {
+    // Offset in the line of a suffix of `text`.
+    let at = |rest: &[u8]| base + text.len().saturating_sub(rest.len());
+    let mut rest = text;
+    loop {
+        rest = run(spaces, rest).0;
+        if rest.is_empty() {
             break;
-        };
-        pos += start;
-        let rest = text.get(pos..).unwrap_or_default();
+        }
         if mode == Mode::Body && rest.first() == Some(&GS) {
-            out.enriched = Some((at(pos + 1), Enrichment::Separator));
-            out.end = at(pos);
+            out.enriched = Some((at(rest) + 1, Enrichment::Separator));
+            out.end = at(rest);
             return out;
         }
         if mode != Mode::Inner && starts_record(rest) {
-            out.next_record = Some(at(pos));
-            out.end = at(pos);
+            out.next_record = Some(at(rest));
+            out.end = at(rest);
             return out;
         }
-        // Key: up to `=`, whitespace or the separator.
-        let key_len =
-            rest.iter().position(|&b| b == b'=' || is_ws(b) || b == GS).unwrap_or(rest.len());
-        let (mut key, after_key) = rest.split_at(key_len);
+        let (after_key, mut key) = run(token::key, rest);
         let Some(value_text) = after_key.strip_prefix(b"=") else {
-            // A word without `=`: skip it (a stray separator byte counts as a one-byte word).
-            pos += key_len.max(1);
+            // A word without `=` (the AVC prelude, prose): skip it.
+            rest = token::word(rest).map_or(&[][..], |(r, _)| r);
             continue;
         };
         if let Some(k) = key.strip_prefix(b"(") {
             key = k;
             in_paren = true;
         }
-        let value_pos = pos + key_len + 1;
-        let (value, consumed) = match value_text.first() {
-            Some(b'"') => match quoted(value_text, b'"') {
-                Some(v) => (Value::Quoted(v), v.len() + 2),
-                None => {
-                    out.warnings.push(LineError::new(
-                        at(value_pos),
-                        DiagnosticKind::Truncated,
-                        "unterminated double quote; record looks cut off",
-                    ));
+        let nested = mode == Mode::Body && key == b"msg" && out.inner.is_none();
+        let (after, value) = match value_text.first() {
+            Some(b'"') => match double_quoted(value_text) {
+                Ok((r, v)) => (r, Value::Quoted(v)),
+                Err(_) => {
+                    out.warnings.push(truncated(at(value_text), "double"));
                     break;
                 }
             },
             Some(b'\'') => {
-                let closing = if mode == Mode::Body && key == b"msg" {
+                let closed = if nested {
                     last_quote(value_text)
+                        .map(|v| (value_text.get(v.len() + 2..).unwrap_or_default(), v))
                 } else {
-                    quoted(value_text, b'\'')
+                    single_quoted(value_text).ok()
                 };
-                match closing {
-                    Some(v) => {
-                        if mode == Mode::Body && key == b"msg" && out.inner.is_none() {
-                            out.inner = Some((v, at(value_pos + 1)));
+                match closed {
+                    Some((r, v)) => {
+                        if nested {
+                            out.inner = Some((v, at(value_text) + 1));
                         }
-                        (Value::SingleQuoted(v), v.len() + 2)
+                        (r, Value::SingleQuoted(v))
                     }
                     None => {
-                        out.warnings.push(LineError::new(
-                            at(value_pos),
-                            DiagnosticKind::Truncated,
-                            "unterminated single quote; record looks cut off",
-                        ));
+                        out.warnings.push(truncated(at(value_text), "single"));
                         // Keep what there is of a nested message: its fields are still useful.
-                        if mode == Mode::Body && key == b"msg" && out.inner.is_none() {
+                        if nested {
                             let v = value_text.get(1..).unwrap_or_default();
-                            out.inner = Some((v, at(value_pos + 1)));
+                            out.inner = Some((v, at(value_text) + 1));
                         }
                         break;
                     }
                 }
             }
             Some(b'{') => {
-                let close = value_text.iter().position(|&b| b == b'}');
-                let inner_end = close.unwrap_or(value_text.len());
-                let v = value_text.get(1..inner_end).unwrap_or_default().trim_ascii();
-                (Value::Braced(v), close.map_or(value_text.len(), |c| c + 1))
+                let (r, v) = run(braced, value_text);
+                (r, Value::Braced(v.trim_ascii()))
             }
             _ => {
-                let len = value_text
-                    .iter()
-                    .position(|&b| is_ws(b) || b == GS)
-                    .unwrap_or(value_text.len());
-                let mut v = value_text.get(..len).unwrap_or_default();
+                let (r, mut v) = run(bare, value_text);
                 // `(null)ARCH=x86_64`: a lost separator after a sentinel.
                 if mode == Mode::Body {
                     for sentinel in [&b"(null)"[..], b"(none)"] {
-                        let Some(tail) = v.strip_prefix(sentinel) else { continue };
+                        let Some(tail) = v.strip_prefix(sentinel) else {
+                            continue;
+                        };
                         if glued_key(tail) {
                             out.fields.push(Field { key, value: Value::Bare(sentinel) });
-                            let tail_pos = value_pos + sentinel.len();
-                            out.enriched = Some((at(tail_pos), Enrichment::Recovered));
-                            out.end = at(tail_pos);
+                            // `tail` is a prefix of the rest, not a suffix: count from the value.
+                            let tail_at = at(value_text) + sentinel.len();
+                            out.enriched = Some((tail_at, Enrichment::Recovered));
+                            out.end = tail_at;
                             return out;
                         }
                     }
@@ -179,78 +161,65 @@ pub fn lex(text: &[u8], base: usize, mode: Mode) -> Lexed<'_> {
                     }
                     v = v.strip_suffix(b",").unwrap_or(v);
                 }
-                let value =
-                    if is_hex_key(key) && v.len() >= 2 && v.iter().all(u8::is_ascii_hexdigit) {
-                        if is_hex_text(v) {
-                            Value::Hex(v)
-                        } else {
-                            out.warnings.push(LineError::new(
-                                at(value_pos),
-                                DiagnosticKind::BadHex,
-                                "odd-length hex value kept as written",
-                            ));
-                            Value::Bare(v)
-                        }
-                    } else {
-                        Value::Bare(v)
-                    };
-                (value, len)
+                (r, classify_bare(key, v, at(value_text), &mut out.warnings))
             }
         };
         if !key.is_empty() {
             out.fields.push(Field { key, value });
         }
-        pos = value_pos + consumed;
+        rest = after;
         // Something glued to a closing quote or brace.
-        let tail = text.get(pos..).unwrap_or_default();
-        match tail.first() {
+        match rest.first() {
             None => {}
             Some(&b) if is_ws(b) || b == GS => {}
-            Some(_) if mode == Mode::Body && glued_key(tail) => {
-                out.enriched = Some((at(pos), Enrichment::Recovered));
-                out.end = at(pos);
+            Some(_) if mode == Mode::Body && glued_key(rest) => {
+                out.enriched = Some((at(rest), Enrichment::Recovered));
+                out.end = at(rest);
                 return out;
             }
             Some(_) => {
                 // Junk after a closing quote (`key="x"y`): skip to the next whitespace.
-                let skip = tail.iter().position(|&b| is_ws(b) || b == GS).unwrap_or(tail.len());
                 out.warnings.push(LineError::new(
-                    at(pos),
+                    at(rest),
                     DiagnosticKind::BadField,
                     "unexpected text right after a closing quote",
                 ));
-                pos += skip;
+                rest = run(bare, rest).0;
             }
         }
     }
     out
 }
 
-/// `"abc"…` → `abc` (the text up to the next quote), `None` when unterminated.
-fn quoted(text: &[u8], quote: u8) -> Option<&[u8]> {
-    let body = text.get(1..)?;
-    let end = body.iter().position(|&b| b == quote)?;
-    body.get(..end)
+fn truncated(offset: usize, quote: &str) -> LineError {
+    LineError::new(
+        offset,
+        DiagnosticKind::Truncated,
+        format!("unterminated {quote} quote; record looks cut off"),
+    )
 }
 
-/// `'…'` ending at the last `'` before the ENRICHED separator.
-fn last_quote(text: &[u8]) -> Option<&[u8]> {
-    let body = text.get(1..)?;
-    let limit = body.iter().position(|&b| b == GS).unwrap_or(body.len());
-    let end = body.get(..limit)?.iter().rposition(|&b| b == b'\'')?;
-    body.get(..end)
-}
-
-/// `ARCH=…`, `OLD-AUID=…`: an uppercase key, as ENRICHED writes them.
-fn glued_key(text: &[u8]) -> bool {
-    let Some(eq) = text.iter().position(|&b| b == b'=') else {
-        return false;
-    };
-    let key = text.get(..eq).unwrap_or_default();
-    matches!(key.first(), Some(b'A'..=b'Z'))
-        && key
-            .iter()
-            .all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+/// An unquoted value: hex for an untrusted-string key when it is even-length hex; odd-length
+/// hex there is kept as written with a `bad-hex` warning.
+fn classify_bare<'a>(
+    key: &[u8],
+    v: &'a [u8],
+    offset: usize,
+    warnings: &mut Vec<LineError>,
+) -> Value<'a> {
+    if !is_hex_key(key) || v.len() < 2 || !v.iter().all(u8::is_ascii_hexdigit) {
+        return Value::Bare(v);
+    }
+    if is_hex_text(v) {
+        Value::Hex(v)
+    } else {
+        warnings.push(LineError::new(
+            offset,
+            DiagnosticKind::BadHex,
+            "odd-length hex value kept as written",
+        ));
+        Value::Bare(v)
+    }
 }
 
 /// True when `text` starts another record header (`[node=… ]type=… msg=audit(`).

@@ -15,11 +15,13 @@
 mod fields;
 mod header;
 mod kind;
+mod token;
 mod value;
 
-pub use fields::{Enrichment, GS, Lexed, Mode, lex};
+pub use fields::{Enrichment, Lexed, Mode, lex};
 pub use header::{AuditTime, Header, parse_header};
 pub use kind::{RecordKind, classify, kind_of_number};
+pub use token::GS;
 pub use value::{Field, Value, is_hex_key, is_hex_text, parse_i64, parse_octal_u32, parse_u64};
 
 use crate::error::DiagnosticKind;
