@@ -1,8 +1,8 @@
 //! Parser throughput over a generated, AVC-heavy in-memory log.
 //!
-//! The log repeats a 4-line event (AVC, SYSCALL, PATH, PROCTITLE) with varying serials and
-//! inodes, plus one plain AVC without companions per event, so 80% of lines are records the
-//! assembler works on. `cargo bench -p selinux-audit --bench parse` prints the time per run;
+//! `parse_log_avc_heavy` repeats a 4-line event (AVC, SYSCALL, PATH, PROCTITLE) with varying
+//! serials and inodes, plus one plain AVC without companions per event (40% of lines are AVCs).
+//! `parse_log_avc_only` has one AVC per line, each its own event (one denial per line). `cargo bench -p selinux-audit --bench parse` prints the time per run;
 //! lines/s = LINES / time.
 
 // Test/bench code: a failed unwrap or an out-of-range index is a test failure, which is fine.
@@ -58,6 +58,29 @@ fn generate() -> Vec<u8> {
 #[divan::bench(sample_count = 10)]
 fn parse_log_avc_heavy(bencher: Bencher) {
     let input = generate();
+    bencher
+        .counter(ItemsCount::new(LINES))
+        .counter(BytesCount::new(input.len()))
+        .bench(|| parse_log(black_box(&input), "bench").denials.len());
+}
+
+/// Every line an AVC with its own serial: one denial per line, the worst case for assembly.
+fn generate_avc_only() -> Vec<u8> {
+    let mut out = Vec::with_capacity(LINES * 260);
+    for serial in 0..LINES {
+        let line = format!(
+            "type=AVC msg=audit(1796316056.{:03}:{serial}): avc:  denied  {{ read }} for  pid=540 comm=\"monerod\" name=\"monero.conf\" dev=\"vda\" ino={} scontext=system_u:system_r:monerod_t:s0 tcontext=unconfined_u:object_r:usr_t:s0 tclass=file permissive=0\n",
+            serial % 1000,
+            300 + serial % 50
+        );
+        out.extend_from_slice(line.as_bytes());
+    }
+    out
+}
+
+#[divan::bench(sample_count = 10)]
+fn parse_log_avc_only(bencher: Bencher) {
+    let input = generate_avc_only();
     bencher
         .counter(ItemsCount::new(LINES))
         .counter(BytesCount::new(input.len()))
