@@ -64,11 +64,12 @@ pub fn parse_header(line: &[u8]) -> Result<Header<'_>, LineError> {
         )
     })?;
     let (rest, (time, serial)) = audit_id(rest).map_err(|e| {
-        LineError::new(
-            nom_offset(line, &e),
-            DiagnosticKind::BadHeader,
-            "malformed `msg=audit(SEC.MSEC:SERIAL):` header",
-        )
+        let message = if interpreted_time(rest) {
+            "`ausearch -i` (interpreted) timestamp; not supported, re-run ausearch with --raw"
+        } else {
+            "malformed `msg=audit(SEC.MSEC:SERIAL):` header"
+        };
+        LineError::new(nom_offset(line, &e), DiagnosticKind::BadHeader, message)
     })?;
     Ok(Header { node, type_name, time, serial, body_start: at(rest) })
 }
@@ -126,6 +127,13 @@ fn audit_id(i: &[u8]) -> IResult<&[u8], (AuditTime<'_>, u64)> {
     };
     let serial = parse_u64(serial).ok_or_else(fail)?;
     Ok((i, (AuditTime { sec, msec, raw }, serial)))
+}
+
+/// `msg=audit(11/14/2023 22:28:20.444:31)`: the local date `ausearch -i` prints.
+fn interpreted_time(i: &[u8]) -> bool {
+    let Some(pos) = find(i, b"audit(") else { return false };
+    let date = i.get(pos + 6..).unwrap_or_default();
+    matches!(date, [a, b, b'/', c, d, b'/', ..] if [a, b, c, d].iter().all(|x| x.is_ascii_digit()))
 }
 
 /// `.5` → 500, `.123` → 123, `.123456` → 123.
@@ -220,5 +228,6 @@ mod tests {
         assert_eq!(e.kind, DiagnosticKind::BadHeader);
         let e = parse_header(b"type=AVC msg=audit(11/14/2023 22:28:20.444:31) : x").unwrap_err();
         assert_eq!(e.kind, DiagnosticKind::BadHeader);
+        assert!(e.message.contains("--raw"), "{}", e.message);
     }
 }
