@@ -54,10 +54,11 @@ impl ByteStr {
 
 /// Uppercase hex encoding of `bytes`.
 pub fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        let _ = write!(out, "{b:02X}");
+        out.push(char::from(DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+        out.push(char::from(DIGITS.get(usize::from(b & 0x0f)).copied().unwrap_or(b'0')));
     }
     out
 }

@@ -20,10 +20,12 @@
 //! [`parse::MAX_LINE`] bytes are reported and skipped.
 #![forbid(unsafe_code)]
 
+pub mod avc;
 pub mod bytes;
 pub mod context;
 pub mod denial;
 pub mod error;
+pub mod event;
 pub mod fcregex;
 pub mod fix;
 pub mod parse;
@@ -32,6 +34,7 @@ pub mod record;
 pub mod report;
 pub mod resolve;
 pub mod rules;
+pub mod selinux_err;
 pub mod shell;
 pub mod system;
 
