@@ -47,6 +47,11 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
+    /// The SELinux config file that names the installed policy (SELINUXTYPE=), for analysing
+    /// a mounted image or a copied /etc/selinux.
+    #[arg(long, value_name = "FILE", default_value = "/etc/selinux/config")]
+    pub selinux_config: PathBuf,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

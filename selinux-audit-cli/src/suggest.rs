@@ -27,6 +27,7 @@ pub fn run(args: &SuggestArgs) -> Result<u8> {
     let req = PolicyRequest {
         root: args.policy_root.clone(),
         policy_file: args.policy.clone(),
+        config: args.selinux_config.clone(),
         ..PolicyRequest::default()
     };
     let (policy, mut warnings) = load_policy(&req).context("cannot use the policy")?;

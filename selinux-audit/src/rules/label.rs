@@ -60,11 +60,16 @@ pub enum Decision {
     NoDefault,
     /// No label fix found; the string says why.
     NoFix(String),
+    /// A descriptor inherited across `execve` was revoked: nothing to relabel.
+    InheritedDescriptor,
 }
 
 /// Decides what to do about one object.
 pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
     let perms: Vec<&str> = need.perms.iter().map(String::as_str).collect();
+    if need.denials.iter().all(|d| super::other::is_inherited_descriptor(d)) {
+        return Decision::InheritedDescriptor;
+    }
     let role = role_of(&need.path, &need.class, &need.perms, &need.denials);
     if need.current != "unlabeled_t"
         && policy.allows(&need.domain, &need.current, &need.class, &perms) == Some(true)

@@ -157,7 +157,7 @@ pub fn rule_fixes(
                 alternatives.push(eq);
             }
         }
-        for alt in candidates.iter().skip(1) {
+        for alt in candidates.iter().skip(1).filter(|c| c.role_score > 0) {
             let mut f = fcontext_fix(policy, rule, &alt.type_, Confidence::Low, &denials);
             f.why = format!("Alternative type {}: {}.", alt.type_, evidence(alt, &rule.type_));
             alternatives.push(f);

@@ -76,12 +76,13 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
                     .to_owned()
             }
             Decision::NoFix(why) => format!("No label fix found: {why}."),
+            Decision::InheritedDescriptor => other::INHERITED_REASON.to_owned(),
             _ => continue,
         };
-        explained.push(other::object_other_fix(need, &reason));
+        explained.push((need, reason));
     }
     fixes.extend(other::other_fixes(policy, &others, opts));
-    fixes.extend(explained);
+    fixes.extend(other::object_other_fixes(&explained));
 
     let mut warnings = Vec::new();
     let unresolved = denials

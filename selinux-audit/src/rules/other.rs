@@ -27,13 +27,41 @@ pub fn is_session_terminal(d: &Denial) -> bool {
         && SESSION_PREFIXES.iter().any(|p| t.starts_with(p))
 }
 
+/// x86_64 `execve` and `execveat`: denials logged by these syscalls with `success=yes` are the
+/// kernel revoking descriptors the new program inherited but may not use.
+const EXECVE_SYSCALLS: &[u32] = &[59, 322];
+
+/// True when the denial is an inherited descriptor being closed at `execve`: a shell
+/// redirection or pipe handed to a confined program (`cmd > file`, `cmd | tee`).
+pub fn is_inherited_descriptor(d: &Denial) -> bool {
+    const FD_PERMS: &[&str] = &["read", "write", "append", "ioctl", "getattr", "lock"];
+    const FD_CLASSES: &[&str] =
+        &["file", "fifo_file", "chr_file", "sock_file", "unix_stream_socket", "tcp_socket", "fd"];
+    d.syscall.is_some_and(|s| EXECVE_SYSCALLS.contains(&s))
+        && d.success == Some(true)
+        && FD_CLASSES.contains(&d.class.as_str())
+        && d.perms.iter().all(|p| FD_PERMS.contains(&p.as_str()))
+}
+
+/// The explanation for inherited descriptors.
+pub const INHERITED_REASON: &str = "It was logged when the program started (execve succeeded):      the kernel closed a file descriptor the program inherited from whoever started it — a shell      redirection or a pipe (`cmd > file`, `cmd | tee`) — because its domain may not use that object.      Nothing is mislabeled and nothing needs allowing: start the program without redirecting its      output into that file or pipe (or from systemd, which gives it its own descriptors).";
+
 /// Explanations for the denials that are not about a labeled path or a port.
 pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions) -> Vec<Fix> {
     let mut out = Vec::new();
     let mut unresolved: BTreeMap<UnresolvedKey, Vec<&Denial>> = BTreeMap::new();
     let mut rest: BTreeMap<(String, String, String, bool), Vec<&Denial>> = BTreeMap::new();
+    let mut inherited: BTreeMap<(String, String, String, bool), Vec<&Denial>> = BTreeMap::new();
     for d in others {
-        if is_session_terminal(d) {
+        if is_inherited_descriptor(d) {
+            let key = (
+                "fd".to_owned(),
+                d.source_type().unwrap_or(&d.scontext).to_owned(),
+                d.class.clone(),
+                false,
+            );
+            inherited.entry(key).or_default().push(d);
+        } else if is_session_terminal(d) {
             rest.entry(("tty".into(), d.target_type().unwrap_or("").into(), d.class.clone(), true))
                 .or_default()
                 .push(d);
@@ -60,6 +88,9 @@ pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions)
     for ((dev, ino, name, domain), ds) in unresolved {
         out.push(unresolved_fix(policy, dev, ino, name, &domain, &ds, opts));
     }
+    for ds in inherited.values() {
+        out.push(explanation(ds, INHERITED_REASON, Confidence::High));
+    }
     for ((_, _, _, tty), ds) in rest {
         if tty {
             out.push(terminal_fix(&ds));
@@ -70,9 +101,55 @@ pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions)
     out
 }
 
-/// The object is a labeled path, but no label fix applies; `reason` says why.
-pub fn object_other_fix(need: &ObjectNeed<'_>, reason: &str) -> Fix {
-    no_label_fix(&need.denials, Some(reason))
+/// Objects with a path that no label fix applies to, grouped by `reason`: one explanation per
+/// (reason, domain, type, class).
+pub fn object_other_fixes(items: &[(&ObjectNeed<'_>, String)]) -> Vec<Fix> {
+    let mut groups: BTreeMap<(&str, &str, &str, &str), Vec<&Denial>> = BTreeMap::new();
+    let mut order = Vec::new();
+    for (need, reason) in items {
+        let key =
+            (reason.as_str(), need.domain.as_str(), need.current.as_str(), need.class.as_str());
+        if !groups.contains_key(&key) {
+            order.push(key);
+        }
+        groups.entry(key).or_default().extend(need.denials.iter().copied());
+    }
+    order
+        .into_iter()
+        .filter_map(|key| {
+            let ds = groups.get(&key)?;
+            Some(if key.0 == INHERITED_REASON {
+                explanation(ds, INHERITED_REASON, Confidence::High)
+            } else {
+                no_label_fix(ds, Some(key.0))
+            })
+        })
+        .collect()
+}
+
+/// An explanation with no commands and no module alternative.
+fn explanation(ds: &[&Denial], reason: &str, confidence: Confidence) -> Fix {
+    let d = ds.first().copied();
+    let src = d.and_then(|d| d.source_type()).unwrap_or("?").to_owned();
+    let tgt = d.and_then(|d| d.target_type()).unwrap_or("?").to_owned();
+    let class = d.map(|d| d.class.clone()).unwrap_or_default();
+    let perms: std::collections::BTreeSet<String> =
+        ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
+    let what: std::collections::BTreeSet<String> = ds
+        .iter()
+        .filter_map(|d| {
+            d.path
+                .as_ref()
+                .map(ByteStr::to_string_lossy)
+                .or_else(|| d.fields.get("path").map(ByteStr::to_string_lossy))
+        })
+        .collect();
+    let mut why = format!("{src} was denied {} on {tgt}:{class}", describe_perms(&perms));
+    if !what.is_empty() {
+        why.push_str(&format!(" ({})", what.into_iter().collect::<Vec<_>>().join(", ")));
+    }
+    why.push_str(&format!(". {reason}"));
+    Fix::new(FixKind::Other, Vec::new(), Vec::new(), confidence, why, ids(ds))
 }
 
 fn unresolved_fix(
