@@ -343,3 +343,30 @@ fn corpus_text_snapshots() {
     });
     assert!(seen >= 5, "corpus/raw has only {seen} logs");
 }
+
+#[test]
+fn no_relabel_cases_are_explained_without_rules_or_harmful_modules() {
+    let r = vm("corpus/raw/rules-no-relabel.log", &[]);
+    let fixes = r["fixes"].as_array().unwrap();
+    assert!(fixes.iter().all(|f| f["kind"] == "other"), "{fixes:?}");
+    let by_cover = |id: u64| fixes.iter().find(|f| covers(f).contains(&id)).unwrap();
+    // /opt: a system directory gets no rule and no module.
+    let opt = by_cover(1);
+    assert!(opt["why"].as_str().unwrap().contains("system directory"));
+    assert_eq!(opt["alternatives"].as_array().unwrap().len(), 0);
+    // /var/lib write: the VM policy's monerod module already allows it (filetrans rule).
+    let varlib = by_cover(2);
+    assert!(varlib["why"].as_str().unwrap().contains("already allows"));
+    assert_eq!(varlib["alternatives"].as_array().unwrap().len(), 0);
+    // A redirection into /root revoked at execve: nothing to relabel.
+    let fd = by_cover(3);
+    assert!(fd["why"].as_str().unwrap().contains("inherited"));
+    assert!(fd["commands"].as_array().unwrap().is_empty());
+    // A capability: explanation, with the module only as a flagged alternative.
+    let cap = by_cover(4);
+    assert_eq!(cap["alternatives"][0]["kind"], "module");
+    assert!(cap["alternatives"][0]["why"].as_str().unwrap().starts_with("LAST RESORT"));
+    // The granted record is kept as a denial record but needs no fix.
+    assert_eq!(r["denials"][4]["verdict"], "granted");
+    assert!(fixes.iter().all(|f| !covers(f).contains(&5)));
+}

@@ -60,6 +60,8 @@ pub enum Decision {
     NoDefault,
     /// No label fix found; the string says why.
     NoFix(String),
+    /// The object is a system directory (`/opt`, `/var/lib`, …): never relabeled by a rule.
+    SystemDirectory,
     /// A descriptor inherited across `execve` was revoked: nothing to relabel.
     InheritedDescriptor,
 }
@@ -78,6 +80,9 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
     }
     let default = policy.default_label(&need.path, need.mode);
     let persist = |default: DefaultLabel| {
+        if super::classify::is_system_dir(&need.path) {
+            return Decision::SystemDirectory;
+        }
         let cands = candidates(policy, &need.domain, &need.class, &need.perms, role, 3);
         if cands.is_empty() {
             Decision::NoFix(format!(

@@ -63,23 +63,28 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
     }
     let mut explained = Vec::new();
     for (need, decision) in needs.objects.iter().zip(&decisions) {
-        let reason = match decision {
-            Decision::AlreadyAllowed => format!(
-                "The loaded policy already allows this for {}: the log was written under another policy \
-                 version or another boolean state, so there is nothing to relabel. Check that the policy in \
-                 force on the logging host is the one analysed here.",
-                need.current
+        let (reason, offer_module) = match decision {
+            Decision::AlreadyAllowed => (
+                format!(
+                    "The loaded policy already allows this for {}: the log was written under another \
+                     policy version or another boolean state, so there is nothing to relabel or allow. \
+                     Check that the policy in force on the logging host is the one analysed here.",
+                    need.current
+                ),
+                false,
             ),
-            Decision::NoDefault => {
-                "The policy gives this path no label on purpose (<<none>>: e.g. /tmp, /run); \
-                 the program creating it decides the label, so a file-context rule would not hold."
-                    .to_owned()
-            }
-            Decision::NoFix(why) => format!("No label fix found: {why}."),
-            Decision::InheritedDescriptor => other::INHERITED_REASON.to_owned(),
-            _ => continue,
+            Decision::NoDefault => (
+                "The policy gives this path no label on purpose (<<none>>: e.g. /tmp, /run); the \
+                 program creating it decides the label, so a file-context rule would not hold."
+                    .to_owned(),
+                true,
+            ),
+            Decision::NoFix(why) => (format!("No label fix found: {why}."), true),
+            Decision::InheritedDescriptor => (other::INHERITED_REASON.to_owned(), false),
+            Decision::SystemDirectory => (other::SYSTEM_DIR_REASON.to_owned(), false),
+            Decision::Restore { .. } | Decision::Persist { .. } => continue,
         };
-        explained.push((need, reason));
+        explained.push((need, reason, offer_module));
     }
     fixes.extend(other::other_fixes(policy, &others, opts));
     fixes.extend(other::object_other_fixes(&explained));
@@ -87,7 +92,12 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
     let mut warnings = Vec::new();
     let unresolved = denials
         .iter()
-        .filter(|d| d.is_denied() && d.path_source == PathSource::Unresolved && d.name.is_some())
+        .filter(|d| {
+            d.is_denied()
+                && d.path_source == PathSource::Unresolved
+                && d.name.is_some()
+                && !other::is_session_terminal(d)
+        })
         .count();
     if unresolved > 0 {
         warnings.push(format!(

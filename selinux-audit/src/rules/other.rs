@@ -46,6 +46,12 @@ pub fn is_inherited_descriptor(d: &Denial) -> bool {
 /// The explanation for inherited descriptors.
 pub const INHERITED_REASON: &str = "It was logged when the program started (execve succeeded):      the kernel closed a file descriptor the program inherited from whoever started it — a shell      redirection or a pipe (`cmd > file`, `cmd | tee`) — because its domain may not use that object.      Nothing is mislabeled and nothing needs allowing: start the program without redirecting its      output into that file or pipe (or from systemd, which gives it its own descriptors).";
 
+/// The explanation for denials on system directories.
+pub const SYSTEM_DIR_REASON: &str = "That is a system directory: neither a rule nor a module should \
+     change what every other service relies on. The service most likely uses the wrong location — \
+     point its configuration (data, log or working directory) at a directory of its own, then \
+     label that one.";
+
 /// Explanations for the denials that are not about a labeled path or a port.
 pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions) -> Vec<Fix> {
     let mut out = Vec::new();
@@ -103,12 +109,20 @@ pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions)
 
 /// Objects with a path that no label fix applies to, grouped by `reason`: one explanation per
 /// (reason, domain, type, class).
-pub fn object_other_fixes(items: &[(&ObjectNeed<'_>, String)]) -> Vec<Fix> {
-    let mut groups: BTreeMap<(&str, &str, &str, &str), Vec<&Denial>> = BTreeMap::new();
+/// With `offer_module`, the explanation carries a last-resort module alternative; without it
+/// (the access is already allowed, or must not be allowed) it does not.
+pub fn object_other_fixes(items: &[(&ObjectNeed<'_>, String, bool)]) -> Vec<Fix> {
+    type Key<'k> = (&'k str, &'k str, &'k str, &'k str, bool);
+    let mut groups: BTreeMap<Key<'_>, Vec<&Denial>> = BTreeMap::new();
     let mut order = Vec::new();
-    for (need, reason) in items {
-        let key =
-            (reason.as_str(), need.domain.as_str(), need.current.as_str(), need.class.as_str());
+    for (need, reason, offer_module) in items {
+        let key: Key<'_> = (
+            reason.as_str(),
+            need.domain.as_str(),
+            need.current.as_str(),
+            need.class.as_str(),
+            *offer_module,
+        );
         if !groups.contains_key(&key) {
             order.push(key);
         }
@@ -118,10 +132,10 @@ pub fn object_other_fixes(items: &[(&ObjectNeed<'_>, String)]) -> Vec<Fix> {
         .into_iter()
         .filter_map(|key| {
             let ds = groups.get(&key)?;
-            Some(if key.0 == INHERITED_REASON {
-                explanation(ds, INHERITED_REASON, Confidence::High)
-            } else {
+            Some(if key.4 {
                 no_label_fix(ds, Some(key.0))
+            } else {
+                explanation(ds, key.0, Confidence::High)
             })
         })
         .collect()
