@@ -91,8 +91,9 @@ pub struct Prelude<'a> {
 
 /// Parses `avc:  denied  { … } for` at the start of `text`.
 /// `Ok(None)`: `avc:` followed by something other than a decision (a notice).
-/// `Err(offset)`: the decision is malformed at that offset of `text`.
-pub fn parse_prelude(text: &[u8]) -> Result<Option<Prelude<'_>>, (usize, &'static str)> {
+/// `Err`: the decision is malformed (`bad-avc`, offset within `text`).
+pub fn parse_prelude(text: &[u8]) -> Result<Option<Prelude<'_>>, LineError> {
+    let bad = |at: usize, msg: &str| LineError::new(at, DiagnosticKind::BadAvc, msg);
     let off = |rest: &[u8]| text.len().saturating_sub(rest.len());
     let Ok((rest, verdict)) = verdict(text) else {
         return Ok(None);
@@ -100,16 +101,16 @@ pub fn parse_prelude(text: &[u8]) -> Result<Option<Prelude<'_>>, (usize, &'stati
     let (rest, perms_text) = match perm_set(rest) {
         Ok(ok) => ok,
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
-            return Err((off(e.input), "no complete `{ … }` permission set after the verdict"));
+            return Err(bad(off(e.input), "no complete `{ … }` permission set after the verdict"));
         }
         Err(nom::Err::Incomplete(_)) => {
-            return Err((text.len(), "no complete `{ … }` permission set after the verdict"));
+            return Err(bad(text.len(), "no complete `{ … }` permission set after the verdict"));
         }
     };
     let perms: Vec<&[u8]> =
         perms_text.split(|b| b.is_ascii_whitespace()).filter(|p| !p.is_empty()).collect();
     if perms.is_empty() {
-        return Err((off(rest), "empty permission set `{ }`"));
+        return Err(bad(off(rest), "empty permission set `{ }`"));
     }
     Ok(Some(Prelude { verdict, perms }))
 }
@@ -169,8 +170,10 @@ fn prelude_at(text: &[u8], offset: usize) -> Result<Option<Prelude<'_>>, LineErr
     if !text.starts_with(b"avc:") {
         return Ok(None);
     }
-    parse_prelude(text)
-        .map_err(|(at, msg)| LineError::new(offset + at, DiagnosticKind::BadAvc, msg))
+    parse_prelude(text).map_err(|mut e| {
+        e.offset += offset;
+        e
+    })
 }
 
 fn collect<'a>(

@@ -107,8 +107,9 @@ pub fn parse_log(input: &[u8], file: &str) -> ParsedLog {
                             w.message.clone(),
                         ));
                     }
+                    // Built only for the rare side records (saves an allocation per line).
                     let location =
-                        Location { file: file.to_owned(), line: line.number, byte: line.start };
+                        || Location { file: file.to_owned(), line: line.number, byte: line.start };
                     side_records(&record, location, &mut log, at);
                     let next = record.next_record;
                     grouper.push(record, pos, |event| {
@@ -144,14 +145,15 @@ pub fn parse_log(input: &[u8], file: &str) -> ParsedLog {
 /// SELINUX_ERR and policy/state records, collected as they are read.
 fn side_records(
     record: &crate::record::Record<'_>,
-    location: Location,
+    location: impl Fn() -> Location,
     log: &mut ParsedLog,
     at: impl Fn(usize) -> u64,
 ) {
     match record.kind {
         RecordKind::SelinuxErr | RecordKind::UserSelinuxErr => {
-            let (line, file) = (location.line, location.file.clone());
-            match SelinuxErr::from_record(record, location) {
+            let loc = location();
+            let (line, file) = (loc.line, loc.file.clone());
+            match SelinuxErr::from_record(record, loc) {
                 Ok(err) => log.selinux_errors.push(err),
                 Err(e) => log.diagnostics.push(Diagnostic {
                     file,
@@ -162,8 +164,8 @@ fn side_records(
                 }),
             }
         }
-        kind if policy_event::PolicyEventKind::of(kind).is_some() => {
-            if let Some(ev) = PolicyEvent::from_record(record, location) {
+        kind if PolicyEventKind::of(kind).is_some() => {
+            if let Some(ev) = PolicyEvent::from_record(record, location()) {
                 log.policy_events.push(ev);
             }
         }

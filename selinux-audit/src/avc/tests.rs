@@ -29,11 +29,11 @@ fn prelude_spacing_variants() {
     assert_eq!(p.verdict, Verdict::Granted);
     assert_eq!(parse_prelude(b"avc:  received policyload notice (seqno=2)"), Ok(None));
     assert_eq!(
-        parse_prelude(b"avc:  denied  { } for").unwrap_err().1,
+        parse_prelude(b"avc:  denied  { } for").unwrap_err().message,
         "empty permission set `{ }`"
     );
-    assert_eq!(parse_prelude(b"avc:  denied  { read").unwrap_err().0, 20);
-    assert_eq!(parse_prelude(b"avc:  denied  read }").unwrap_err().0, 14);
+    assert_eq!(parse_prelude(b"avc:  denied  { read").unwrap_err().offset, 20);
+    assert_eq!(parse_prelude(b"avc:  denied  read }").unwrap_err().offset, 14);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Turning one event into [`Denial`]s: one per AVC/USER_AVC decision record, completed from the
 //! event's SYSCALL (ppid, uid, auid, exe, syscall, success, exit), PROCTITLE (argv), CWD and PATH
-//! records (object path and mode).
+//! records (object path and mode; the obsolete AVC_PATH counts as a PATH record).
 //!
 //! USER_AVC records are completed from their own fields only: any SYSCALL in their event is the
 //! object manager's, not the subject's.
@@ -69,6 +69,12 @@ impl<'e> Companions<'e> {
                 RecordKind::Cwd if c.cwd.is_none() => {
                     c.cwd = r.get("cwd").map(|v| v.bytes().into_owned());
                 }
+                // The obsolete AVC_PATH (1402) of 2.6-era kernels: a full path, no inode.
+                RecordKind::AvcPath => c.items.push(PathItem {
+                    name: r.get("path").filter(|v| !v.is_unset()).map(|v| v.bytes().into_owned()),
+                    inode: None,
+                    mode: None,
+                }),
                 RecordKind::Path => c.items.push(PathItem {
                     name: r.get("name").filter(|v| !v.is_unset()).map(|v| v.bytes().into_owned()),
                     inode: r.get("inode").and_then(|v| parse_u64(v.raw())),

@@ -16,7 +16,7 @@
 
 use crate::denial::PathSource;
 
-/// One PATH record, decoded.
+/// One PATH (or AVC_PATH) record, decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathItem {
     /// `name=` (decoded); `None` for `(null)`/absent.

@@ -207,7 +207,21 @@ fn classify_bare<'a>(
     offset: usize,
     warnings: &mut Vec<LineError>,
 ) -> Value<'a> {
-    if !is_hex_key(key) || v.len() < 2 || !v.iter().all(u8::is_ascii_hexdigit) {
+    if !is_hex_key(key) {
+        return Value::Bare(v);
+    }
+    // A stray quote after a hex value (seen in a real Ubuntu log): decode, and say so.
+    if let Some(hex) = v.strip_suffix(b"\"") {
+        if is_hex_text(hex) {
+            warnings.push(LineError::new(
+                offset + hex.len(),
+                DiagnosticKind::BadField,
+                "stray quote after a hex value ignored",
+            ));
+            return Value::Hex(hex);
+        }
+    }
+    if v.len() < 2 || !v.iter().all(u8::is_ascii_hexdigit) {
         return Value::Bare(v);
     }
     if is_hex_text(v) {
@@ -296,7 +310,8 @@ mod tests {
         assert_eq!(l.fields[0].value, Value::Bare(b"ABC"));
         assert_eq!(l.warnings[0].kind, DiagnosticKind::BadHex);
         let l = lex(b"key=6D61696E0173766373\" x=1", 0, Mode::Body);
-        assert_eq!(l.fields[0].value, Value::Bare(b"6D61696E0173766373\""));
+        assert_eq!(l.fields[0].value.bytes().as_ref(), b"main\x01svcs");
+        assert_eq!((l.warnings[0].kind, l.warnings[0].offset), (DiagnosticKind::BadField, 22));
         assert_eq!(l.fields[1].key, b"x");
     }
 
