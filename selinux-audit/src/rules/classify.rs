@@ -172,6 +172,14 @@ pub fn parent(path: &[u8]) -> Option<&[u8]> {
     Some(if i == 0 { b"/" } else { path.get(..i)? })
 }
 
+/// Paths on pseudo file systems (`/proc`, `/sys`, `/dev/pts`, …) whose labels come from the
+/// kernel or from whoever creates them, never from a file-context rule.
+pub fn is_pseudo_fs(path: &[u8]) -> bool {
+    const PSEUDO: &[&[u8]] =
+        &[b"/proc/", b"/sys/", b"/dev/pts/", b"/dev/shm/", b"/dev/mqueue/", b"/sys", b"/proc"];
+    PSEUDO.iter().any(|p| path.starts_with(p) && (p.ends_with(b"/") || path.len() == p.len()))
+}
+
 /// Directories that must never receive a tree rule or be relabeled recursively: the roots of
 /// the file system hierarchy and the shared system locations below them.
 pub fn is_system_dir(path: &[u8]) -> bool {

@@ -62,6 +62,8 @@ pub enum Decision {
     NoFix(String),
     /// The object is a system directory (`/opt`, `/var/lib`, …): never relabeled by a rule.
     SystemDirectory,
+    /// A login session's terminal: labeled by pam_selinux, not a mislabel.
+    SessionTerminal,
     /// A descriptor inherited across `execve` was revoked: nothing to relabel.
     InheritedDescriptor,
 }
@@ -72,6 +74,9 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
     if need.denials.iter().all(|d| super::other::is_inherited_descriptor(d)) {
         return Decision::InheritedDescriptor;
     }
+    if need.denials.iter().all(|d| super::other::is_session_terminal(d)) {
+        return Decision::SessionTerminal;
+    }
     let role = role_of(&need.path, &need.class, &need.perms, &need.denials);
     if need.current != "unlabeled_t"
         && policy.allows(&need.domain, &need.current, &need.class, &perms) == Some(true)
@@ -80,7 +85,7 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
     }
     let default = policy.default_label(&need.path, need.mode);
     let persist = |default: DefaultLabel| {
-        if super::classify::is_system_dir(&need.path) {
+        if super::classify::is_system_dir(&need.path) || super::classify::is_pseudo_fs(&need.path) {
             return Decision::SystemDirectory;
         }
         let cands = candidates(policy, &need.domain, &need.class, &need.perms, role, 3);

@@ -67,9 +67,7 @@ pub fn restore_fixes(
                     ", and the loaded policy lets {} do this on {}",
                     need.domain, default_type
                 ),
-                _ => String::from(
-                    " (not checked against the policy's rules: no binary policy loaded)"
-                ),
+                _ => format!(" ({})", super::unverified_reason(policy, &need.domain, default_type)),
             }
         );
         why.push_str(&origin_note(need));
@@ -319,8 +317,11 @@ fn rule_why(
         )),
         Scope::Exact(_) => why.push_str(" The rule names exactly this path."),
     }
-    if verified != Some(true) && policy.binary.is_none() {
-        why.push_str(" Not checked against the policy's rules (no binary policy loaded).");
+    if verified != Some(true) {
+        why.push_str(&format!(
+            " ({}.)",
+            super::unverified_reason(policy, &first.domain, &rule.type_)
+        ));
     }
     why.push_str(&path_note(first));
     why

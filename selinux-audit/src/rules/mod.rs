@@ -10,6 +10,7 @@
 //! ports, then explanations. Every entry is needed; each entry's `alternatives` are other ways
 //! to fix the same denials, never applied automatically.
 
+pub mod boolean;
 pub mod classify;
 pub mod label;
 pub mod label_fix;
@@ -62,6 +63,7 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
         }
     }
     let mut explained = Vec::new();
+    let mut fixes_terminal = Vec::new();
     for (need, decision) in needs.objects.iter().zip(&decisions) {
         let (reason, offer_module) = match decision {
             Decision::AlreadyAllowed => (
@@ -82,12 +84,38 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
             Decision::NoFix(why) => (format!("No label fix found: {why}."), true),
             Decision::InheritedDescriptor => (other::INHERITED_REASON.to_owned(), false),
             Decision::SystemDirectory => (other::SYSTEM_DIR_REASON.to_owned(), false),
+            Decision::SessionTerminal => {
+                fixes_terminal.push(other::terminal_fix(&need.denials));
+                continue;
+            }
             Decision::Restore { .. } | Decision::Persist { .. } => continue,
         };
         explained.push((need, reason, offer_module));
     }
+    // Where no label can be right, a boolean scoped to exactly this access comes before any
+    // explanation with a module.
+    let mut unexplained = Vec::new();
+    for (need, reason, offer_module) in explained {
+        let boolean = if offer_module {
+            boolean::boolean_fix(
+                policy,
+                &need.denials,
+                &need.domain,
+                &need.current,
+                &need.class,
+                &need.perms,
+            )
+        } else {
+            None
+        };
+        match boolean {
+            Some(f) => fixes.push(f),
+            None => unexplained.push((need, reason, offer_module)),
+        }
+    }
     fixes.extend(other::other_fixes(policy, &others, opts));
-    fixes.extend(other::object_other_fixes(&explained));
+    fixes.extend(other::object_other_fixes(&unexplained));
+    fixes.extend(fixes_terminal);
 
     let mut warnings = Vec::new();
     let unresolved = denials
@@ -121,6 +149,22 @@ pub fn confidence(policy: &PolicyModel, source: PathSource, verified: Option<boo
         (true, true) => Confidence::High,
         (false, false) => Confidence::Low,
         _ => Confidence::Medium,
+    }
+}
+
+/// Why a label could not be checked against the policy's rules.
+pub fn unverified_reason(policy: &PolicyModel, domain: &str, type_: &str) -> String {
+    match &policy.binary {
+        None => "not checked against the policy's rules: no binary policy loaded".to_owned(),
+        Some(b) if !b.has_type(domain) => {
+            format!(
+                "not checked: the loaded policy has no type {domain}; is this log from another host?"
+            )
+        }
+        Some(b) if !b.has_type(type_) => {
+            format!("not checked: the loaded policy has no type {type_}")
+        }
+        Some(_) => "not checked against the policy's rules".to_owned(),
     }
 }
 

@@ -16,6 +16,25 @@ use crate::policy::PolicyModel;
 const SESSION_PREFIXES: &[&str] =
     &["user_", "staff_", "sysadm_", "unconfined_", "guest_", "xguest_", "auditadm_", "secadm_"];
 
+/// File systems the kernel names by type rather than by block device.
+const MEMORY_FS: &[&str] = &[
+    "tmpfs",
+    "devtmpfs",
+    "proc",
+    "sysfs",
+    "pipefs",
+    "sockfs",
+    "cgroup2",
+    "overlay",
+    "securityfs",
+    "debugfs",
+    "mqueue",
+    "hugetlbfs",
+    "bpf",
+    "devpts",
+    "ramfs",
+];
+
 /// (dev, ino, name, domain) of an object whose path is unknown.
 type UnresolvedKey = (Option<ByteStr>, Option<u64>, Option<ByteStr>, String);
 
@@ -47,8 +66,8 @@ pub fn is_inherited_descriptor(d: &Denial) -> bool {
 pub const INHERITED_REASON: &str = "It was logged when the program started (execve succeeded):      the kernel closed a file descriptor the program inherited from whoever started it — a shell      redirection or a pipe (`cmd > file`, `cmd | tee`) — because its domain may not use that object.      Nothing is mislabeled and nothing needs allowing: start the program without redirecting its      output into that file or pipe (or from systemd, which gives it its own descriptors).";
 
 /// The explanation for denials on system directories.
-pub const SYSTEM_DIR_REASON: &str = "That is a system directory: neither a rule nor a module should \
-     change what every other service relies on. The service most likely uses the wrong location — \
+pub const SYSTEM_DIR_REASON: &str = "That is a system directory or a pseudo file system: neither a \
+     rule nor a module should change what every other service relies on. The service most likely uses the wrong location — \
      point its configuration (data, log or working directory) at a directory of its own, then \
      label that one.";
 
@@ -97,11 +116,16 @@ pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions)
     for ds in inherited.values() {
         out.push(explanation(ds, INHERITED_REASON, Confidence::High));
     }
-    for ((_, _, _, tty), ds) in rest {
+    for ((src, tgt, class, tty), ds) in rest {
         if tty {
             out.push(terminal_fix(&ds));
-        } else {
-            out.push(no_label_fix(&ds, None));
+            continue;
+        }
+        let perms: std::collections::BTreeSet<String> =
+            ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
+        match super::boolean::boolean_fix(policy, &ds, &src, &tgt, &class, &perms) {
+            Some(f) => out.push(f),
+            None => out.push(no_label_fix(&ds, None)),
         }
     }
     out
@@ -192,13 +216,26 @@ fn unresolved_fix(
     };
     let mut commands = Vec::new();
     if let Some(ino) = ino {
-        let mut cmd = argv([
-            ByteStr::from("find"),
-            mount_arg.clone(),
-            "-xdev".into(),
-            "-inum".into(),
-            ino.to_string().into(),
-        ]);
+        let memory_fs = !mount_known && MEMORY_FS.contains(&dev_text.as_str());
+        let mut cmd = if memory_fs {
+            // No block device to anchor on: search every file system of that type.
+            argv([
+                ByteStr::from("find"),
+                "/".into(),
+                "-fstype".into(),
+                ByteStr::from(dev_text.as_str()),
+                "-inum".into(),
+                ino.to_string().into(),
+            ])
+        } else {
+            argv([
+                ByteStr::from("find"),
+                mount_arg.clone(),
+                "-xdev".into(),
+                "-inum".into(),
+                ino.to_string().into(),
+            ])
+        };
         if !mount_known {
             if let Some(n) = &name {
                 cmd.push("-name".into());
@@ -228,6 +265,8 @@ fn unresolved_fix(
              itself avc-fix searches by inode).",
             if mount_known {
                 String::new()
+            } else if MEMORY_FS.contains(&dev_text.as_str()) {
+                format!(" ({dev_text} is a memory file system, so the search covers all of them)")
             } else {
                 format!(" (if device {dev_text} is not mounted at /, use its mount point: findmnt -S /dev/{dev_text})")
             },
@@ -242,7 +281,8 @@ fn unresolved_fix(
     Fix::new(FixKind::Other, commands, Vec::new(), Confidence::Low, why, ids(ds))
 }
 
-fn terminal_fix(ds: &[&Denial]) -> Fix {
+/// The explanation for a login terminal (see [`is_session_terminal`]).
+pub fn terminal_fix(ds: &[&Denial]) -> Fix {
     let d = ds.first().copied();
     let who = d.and_then(|d| d.comm.as_ref()).map(ByteStr::to_string_lossy).unwrap_or_default();
     let t = d.and_then(|d| d.target_type()).unwrap_or("?");

@@ -53,11 +53,60 @@ pub fn port_candidates(
     out
 }
 
-/// The fix for one port need, or `None` when no port type fits (the caller explains).
+/// The fix for one port need, or `None` when nothing but a policy change would help (the
+/// caller explains and offers the last-resort module).
 pub fn port_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {
+    let generic = GENERIC_PORT_TYPES.contains(&need.current.as_str());
+    if generic {
+        return label_fix(policy, need, "-a").or_else(|| bool_fix(policy, need));
+    }
+    // The port already belongs to another service's type: relabeling it would take it away
+    // from that service. Prefer a boolean; otherwise explain, with the -m only as alternative.
+    if let Some(f) = bool_fix(policy, need) {
+        return Some(f);
+    }
+    if !need.perms.contains("name_bind") {
+        return None;
+    }
+    let steal = label_fix(policy, need, "-m")?;
+    let why = format!(
+        "{} was denied {} on {} port {}, which the policy assigns to another service ({}). \
+         Relabeling it would take the port away from that service: configure this service to use a \
+         port of its own instead (an unassigned one can then be labeled for it with semanage port -a).",
+        need.domain,
+        describe_perms(&need.perms),
+        need.protocol,
+        need.port,
+        need.current
+    );
+    let mut fix = Fix::new(
+        FixKind::Other,
+        Vec::new(),
+        Vec::new(),
+        Confidence::Medium,
+        why,
+        ids(&need.denials),
+    );
+    let mut steal = steal;
+    steal.confidence = Confidence::Low;
+    fix.alternatives.push(steal);
+    Some(fix)
+}
+
+fn bool_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {
+    super::boolean::boolean_fix(
+        policy,
+        &need.denials,
+        &need.domain,
+        &need.current,
+        &need.class,
+        &need.perms,
+    )
+}
+
+fn label_fix(policy: &PolicyModel, need: &PortNeed<'_>, op: &str) -> Option<Fix> {
     let cands = port_candidates(policy, need, 3);
     let (best, affine) = cands.first()?;
-    let op = if GENERIC_PORT_TYPES.contains(&need.current.as_str()) { "-a" } else { "-m" };
     let port = need.port.to_string();
     let verified = policy.binary.as_ref().map(|_| true);
     let conf =
@@ -75,7 +124,11 @@ pub fn port_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {
     if *affine {
         why.push_str(&format!(
             " {best} is the domain's own port type{}; labeling the port with it lets the service use exactly this port.",
-            if verified == Some(true) { " and the loaded policy allows it" } else { " (not checked: no binary policy loaded)" }
+            if verified == Some(true) {
+                " and the loaded policy allows it".to_owned()
+            } else {
+                format!(" ({})", super::unverified_reason(policy, &need.domain, best))
+            }
         ));
     } else {
         why.push_str(&format!(

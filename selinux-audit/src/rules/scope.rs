@@ -75,7 +75,9 @@ pub fn plan(policy: &PolicyModel, needs: &[ObjectNeed<'_>], decisions: &[Decisio
     let mut wanted: Vec<(usize, &str, Scope)> = Vec::new();
     for (i, need) in needs.iter().enumerate() {
         let Some(Some((t, role))) = chosen.get(i) else { continue };
-        let writes = matches!(role, Role::Data | Role::Log | Role::Runtime);
+        // Objects a service writes, and content it serves, live in directories that get more
+        // such files later: their rule covers the directory.
+        let writes = matches!(role, Role::Data | Role::Log | Role::Runtime | Role::Content);
         let scope = if writes && need.mode == FileMode::Dir && !is_system_dir(&need.path) {
             Scope::Tree(need.path.clone())
         } else if writes && need.mode != FileMode::Dir {

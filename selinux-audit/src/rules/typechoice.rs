@@ -76,10 +76,13 @@ pub struct Candidate {
     pub least_privilege: bool,
     /// A generic fallback (`bin_t`, `etc_t`, …).
     pub generic: bool,
+    /// How many file_contexts entries use it: the main type of a service is used for many
+    /// locations, a plug-in's type for one.
+    pub uses: usize,
 }
 
 impl Candidate {
-    fn rank_key(&self) -> (bool, u8, bool, bool, bool, bool) {
+    fn rank_key(&self) -> (bool, u8, bool, bool, bool, bool, usize) {
         (
             self.verified == Some(true),
             self.role_score,
@@ -87,6 +90,7 @@ impl Candidate {
             self.affinity,
             self.least_privilege,
             !self.generic,
+            self.uses,
         )
     }
 }
@@ -191,13 +195,38 @@ pub fn candidates(
     limit: usize,
 ) -> Vec<Candidate> {
     let prefix = domain_prefix(domain);
+    let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    if let Some(fc) = &policy.file_contexts {
+        for spec in fc.specs() {
+            if let Some(c) = &spec.context {
+                *uses.entry(c.type_.as_str()).or_default() += 1;
+            }
+        }
+    }
     let mut seen = BTreeSet::new();
     let mut out: Vec<Candidate> = Vec::new();
     let perm_refs: Vec<&str> = perms.iter().map(String::as_str).collect();
     let read_only = super::classify::read_only(perms);
+    // A program the domain runs in its own domain (execute_no_trans) is not one of its
+    // entrypoints: those are the domain's own main program, entered by a transition.
+    let entrypoints: Vec<String> =
+        if perms.contains("execute_no_trans") && !perms.contains("entrypoint") {
+            policy
+                .binary
+                .as_ref()
+                .and_then(|b| b.entrypoints(domain).ok())
+                .map(|v| v.into_iter().map(str::to_owned).collect())
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
 
     let mut consider = |type_: &str, location: Option<String>, transition: bool, generic: bool| {
-        if NEVER.contains(&type_) || type_.ends_with("_port_t") || !seen.insert(type_.to_owned()) {
+        if NEVER.contains(&type_)
+            || type_.ends_with("_port_t")
+            || entrypoints.iter().any(|e| e == type_)
+            || !seen.insert(type_.to_owned())
+        {
             return;
         }
         if policy.has_type(type_) == Some(false) {
@@ -233,6 +262,7 @@ pub fn candidates(
             affinity: prefix.as_deref().is_some_and(|p| type_.starts_with(p)),
             least_privilege,
             generic,
+            uses: uses.get(type_).copied().unwrap_or(0),
         });
     };
 

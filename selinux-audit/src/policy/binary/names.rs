@@ -174,6 +174,26 @@ impl BinaryPolicy {
         out
     }
 
+    /// How much a boolean opens: the number of allow rules in the conditional nodes whose
+    /// expression reads it. `None` for an unknown boolean. Used to prefer the narrowest one.
+    pub fn boolean_breadth(&self, name: &str) -> Option<usize> {
+        let b = self.db.symbols.bools.entries.iter().find(|b| b.name == name)?;
+        Some(
+            self.db
+                .cond_list
+                .iter()
+                .filter(|node| node.booleans().contains(&b.value))
+                .map(|node| {
+                    node.true_list
+                        .iter()
+                        .chain(&node.false_list)
+                        .filter(|r| r.key.specified & 0x1 != 0)
+                        .count()
+                })
+                .sum(),
+        )
+    }
+
     /// Permissive types, sorted.
     pub fn permissive_types(&self) -> Vec<&str> {
         let mut out: Vec<&str> =

@@ -1,0 +1,119 @@
+//! Booleans: when the policy already has a switch for exactly this access.
+//!
+//! Only considered where no label can be right (a port that belongs to another service, an
+//! access with no label fix), never in place of a relabel: a boolean changes the access of the
+//! domain to *every* object of the type, while a label changes one object. Candidates are the
+//! booleans whose single flip lets the domain do everything it was denied (what audit2why
+//! finds); they are ranked narrowest first: by how many more target types of the denied class
+//! the domain may use once the switch is set, then booleans named after the domain before
+//! global ones.
+
+use super::describe_perms;
+use super::typechoice::domain_prefix;
+use crate::denial::Denial;
+use crate::fix::{Confidence, Fix, FixKind, argv};
+use crate::policy::PolicyModel;
+
+/// One boolean that would allow the access.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoolCandidate {
+    /// Its name.
+    pub name: String,
+    /// The value to set (the opposite of the stored one).
+    pub value: bool,
+    /// How many more types of the denied class the domain may use with the denied permissions
+    /// once it is set (1 = just the denied target's type).
+    pub breadth: usize,
+    /// Named after the domain (`httpd_…` for `httpd_t`).
+    pub affine: bool,
+}
+
+/// Ranked booleans that let `domain` do `perms` on `target`:`class`.
+pub fn candidates(
+    policy: &PolicyModel,
+    domain: &str,
+    target: &str,
+    class: &str,
+    perms: &[&str],
+) -> Vec<BoolCandidate> {
+    let Some(bin) = &policy.binary else { return Vec::new() };
+    let Ok(names) = bin.booleans_that_allow(domain, target, class, perms) else {
+        return Vec::new();
+    };
+    let stem = domain_prefix(domain);
+    let before = bin.targets_allowing(domain, class, perms).map(|v| v.len()).unwrap_or(0);
+    let mut out: Vec<BoolCandidate> = names
+        .into_iter()
+        .map(|n| {
+            let value = !bin.boolean(n).unwrap_or(false);
+            // How many more types of this class the domain may then use this way: what the
+            // switch opens beyond the one denied target.
+            let after = bin
+                .targets_allowing_with_booleans(domain, class, perms, &[(n, value)])
+                .map(|v| v.len())
+                .unwrap_or(usize::MAX);
+            BoolCandidate {
+                name: n.to_owned(),
+                value,
+                breadth: after.saturating_sub(before),
+                affine: stem.as_deref().is_some_and(|s| n.starts_with(s)),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.breadth.cmp(&b.breadth).then(b.affine.cmp(&a.affine)).then_with(|| a.name.cmp(&b.name))
+    });
+    out
+}
+
+/// A `setsebool -P` fix for `denials` (all `domain` → `target`:`class`), best boolean first with
+/// the others as alternatives; `None` when no single boolean allows it.
+pub fn boolean_fix(
+    policy: &PolicyModel,
+    denials: &[&Denial],
+    domain: &str,
+    target: &str,
+    class: &str,
+    perms: &std::collections::BTreeSet<String>,
+) -> Option<Fix> {
+    let refs: Vec<&str> = perms.iter().map(String::as_str).collect();
+    let cands = candidates(policy, domain, target, class, &refs);
+    let best = cands.first()?;
+    let ids = super::needs::ids(denials);
+    let make = |c: &BoolCandidate, conf: Confidence, why: String| {
+        Fix::new(
+            FixKind::Boolean,
+            vec![argv(["setsebool", "-P", c.name.as_str(), if c.value { "on" } else { "off" }])],
+            Vec::new(),
+            conf,
+            why,
+            ids.clone(),
+        )
+    };
+    let why = format!(
+        "{domain} was denied {} on {target}:{class}. The policy has a switch for this: turning {} {} \
+         allows it, and lets {domain} do the same to {} type(s) of {class} in all{}. Nothing is mislabeled here.",
+        describe_perms(perms),
+        best.name,
+        if best.value { "on" } else { "off" },
+        best.breadth,
+        if best.affine {
+            "; it is this service's own switch"
+        } else {
+            "; it is not specific to this service: check what else it opens"
+        },
+    );
+    let conf = if best.affine { Confidence::High } else { Confidence::Medium };
+    let mut fix = make(best, conf, why);
+    for alt in cands.iter().skip(1).take(2) {
+        fix.alternatives.push(make(
+            alt,
+            Confidence::Low,
+            format!(
+                "Alternative boolean {}: opens {} type(s) of {class} to {domain}; broader or less specific.",
+                alt.name, alt.breadth
+            ),
+        ));
+    }
+    Some(fix)
+}
