@@ -9,10 +9,14 @@
 //! global ones.
 
 use super::describe_perms;
-use super::typechoice::domain_prefix;
+use super::typechoice::belongs_to;
 use crate::denial::Denial;
 use crate::fix::{Confidence, Fix, FixKind, argv};
 use crate::policy::PolicyModel;
+
+/// A boolean that opens more than this many other types of the class to the domain is far
+/// broader than the denial: it is never the recommended fix, only a flagged alternative.
+pub const BROAD: usize = 10;
 
 /// One boolean that would allow the access.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +44,6 @@ pub fn candidates(
     let Ok(names) = bin.booleans_that_allow(domain, target, class, perms) else {
         return Vec::new();
     };
-    let stem = domain_prefix(domain);
     let before = bin.targets_allowing(domain, class, perms).map(|v| v.len()).unwrap_or(0);
     let mut out: Vec<BoolCandidate> = names
         .into_iter()
@@ -56,7 +59,7 @@ pub fn candidates(
                 name: n.to_owned(),
                 value,
                 breadth: after.saturating_sub(before),
-                affine: stem.as_deref().is_some_and(|s| n.starts_with(s)),
+                affine: belongs_to(domain, n),
             }
         })
         .collect();
@@ -78,7 +81,7 @@ pub fn boolean_fix(
 ) -> Option<Fix> {
     let refs: Vec<&str> = perms.iter().map(String::as_str).collect();
     let cands = candidates(policy, domain, target, class, &refs);
-    let best = cands.first()?;
+    let best = cands.first().filter(|c| c.breadth <= BROAD)?;
     let ids = super::needs::ids(denials);
     let make = |c: &BoolCandidate, conf: Confidence, why: String| {
         Fix::new(
@@ -116,4 +119,39 @@ pub fn boolean_fix(
         ));
     }
     Some(fix)
+}
+
+/// Booleans that would allow the access but open far more than it (more than [`BROAD`] types):
+/// low-confidence alternatives with the breadth stated.
+pub fn broad_alternatives(
+    policy: &PolicyModel,
+    denials: &[&Denial],
+    domain: &str,
+    target: &str,
+    class: &str,
+    perms: &std::collections::BTreeSet<String>,
+) -> Vec<Fix> {
+    let refs: Vec<&str> = perms.iter().map(String::as_str).collect();
+    let ids = super::needs::ids(denials);
+    candidates(policy, domain, target, class, &refs)
+        .into_iter()
+        .filter(|c| c.breadth > BROAD)
+        .take(2)
+        .map(|c| {
+            Fix::new(
+                FixKind::Boolean,
+                vec![argv(["setsebool", "-P", c.name.as_str(), if c.value { "on" } else { "off" }])],
+                Vec::new(),
+                Confidence::Low,
+                format!(
+                    "BROAD: turning {} {} allows this, but also lets {domain} use {} other type(s) of \
+                     {class} the same way: far more than this denial needs.",
+                    c.name,
+                    if c.value { "on" } else { "off" },
+                    c.breadth
+                ),
+                ids.clone(),
+            )
+        })
+        .collect()
 }

@@ -114,7 +114,7 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
         }
     }
     fixes.extend(other::other_fixes(policy, &others, opts));
-    fixes.extend(other::object_other_fixes(&unexplained));
+    fixes.extend(other::object_other_fixes(policy, &unexplained));
     fixes.extend(fixes_terminal);
 
     let mut warnings = Vec::new();

@@ -125,7 +125,7 @@ pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions)
             ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
         match super::boolean::boolean_fix(policy, &ds, &src, &tgt, &class, &perms) {
             Some(f) => out.push(f),
-            None => out.push(no_label_fix(&ds, None)),
+            None => out.push(no_label_fix(policy, &ds, None)),
         }
     }
     out
@@ -135,7 +135,10 @@ pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions)
 /// (reason, domain, type, class).
 /// With `offer_module`, the explanation carries a last-resort module alternative; without it
 /// (the access is already allowed, or must not be allowed) it does not.
-pub fn object_other_fixes(items: &[(&ObjectNeed<'_>, String, bool)]) -> Vec<Fix> {
+pub fn object_other_fixes(
+    policy: &PolicyModel,
+    items: &[(&ObjectNeed<'_>, String, bool)],
+) -> Vec<Fix> {
     type Key<'k> = (&'k str, &'k str, &'k str, &'k str, bool);
     let mut groups: BTreeMap<Key<'_>, Vec<&Denial>> = BTreeMap::new();
     let mut order = Vec::new();
@@ -157,7 +160,7 @@ pub fn object_other_fixes(items: &[(&ObjectNeed<'_>, String, bool)]) -> Vec<Fix>
         .filter_map(|key| {
             let ds = groups.get(&key)?;
             Some(if key.4 {
-                no_label_fix(ds, Some(key.0))
+                no_label_fix(policy, ds, Some(key.0))
             } else {
                 explanation(ds, key.0, Confidence::High)
             })
@@ -295,7 +298,7 @@ pub fn terminal_fix(ds: &[&Denial]) -> Fix {
     Fix::new(FixKind::Other, Vec::new(), Vec::new(), Confidence::Medium, why, ids(ds))
 }
 
-fn no_label_fix(ds: &[&Denial], reason: Option<&str>) -> Fix {
+fn no_label_fix(policy: &PolicyModel, ds: &[&Denial], reason: Option<&str>) -> Fix {
     let d = ds.first().copied();
     let src = d.and_then(|d| d.source_type()).unwrap_or("?").to_owned();
     let tgt = d.and_then(|d| d.target_type()).unwrap_or("?").to_owned();
@@ -322,6 +325,8 @@ fn no_label_fix(ds: &[&Denial], reason: Option<&str>) -> Fix {
     why.push_str(" Only if the service truly needs it, a local module is the last resort (see alternatives).");
     let mut fix =
         Fix::new(FixKind::Other, Vec::new(), Vec::new(), Confidence::Medium, why, ids(ds));
+    fix.alternatives
+        .extend(super::boolean::broad_alternatives(policy, ds, &src, &tgt, &class, &perms));
     if let Some(m) = module_fix(ds) {
         fix.alternatives.push(m);
     }

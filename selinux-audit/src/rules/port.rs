@@ -8,7 +8,7 @@
 //! fix says whose port it is.
 
 use super::needs::{PortNeed, ids};
-use super::typechoice::domain_prefix;
+use super::typechoice::{belongs_to, domain_prefix};
 use super::{confidence, describe_perms};
 use crate::denial::PathSource;
 use crate::fix::{Confidence, Fix, FixKind, argv};
@@ -36,7 +36,7 @@ pub fn port_candidates(
                 let is_port =
                     bin.attributes_of(t).map(|a| a.contains(&"port_type")).unwrap_or(false);
                 if is_port {
-                    let affine = prefix.as_deref().is_some_and(|p| t.starts_with(p));
+                    let affine = belongs_to(&need.domain, t);
                     out.push((t.to_owned(), affine));
                 }
             }
@@ -48,7 +48,9 @@ pub fn port_candidates(
             out.push((t, true));
         }
     }
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    // The domain's own types first; among them the shortest name is the main one
+    // (`http_port_t` before `http_cache_port_t`).
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.len().cmp(&b.0.len())).then_with(|| a.0.cmp(&b.0)));
     out.truncate(limit);
     out
 }
@@ -89,6 +91,14 @@ pub fn port_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {
     );
     let mut steal = steal;
     steal.confidence = Confidence::Low;
+    fix.alternatives.extend(super::boolean::broad_alternatives(
+        policy,
+        &need.denials,
+        &need.domain,
+        &need.current,
+        &need.class,
+        &need.perms,
+    ));
     fix.alternatives.push(steal);
     Some(fix)
 }

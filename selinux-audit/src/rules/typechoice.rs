@@ -104,6 +104,20 @@ pub fn domain_prefix(domain: &str) -> Option<String> {
     (!stem.is_empty()).then(|| format!("{stem}_"))
 }
 
+/// True when type `t` is named after `domain`: `monerod_t` owns `monerod_conf_t`; a daemon's
+/// trailing `d` may be dropped (`httpd_t` owns `http_port_t`, `mysqld_t` owns `mysql_…`).
+pub fn belongs_to(domain: &str, t: &str) -> bool {
+    let Some(prefix) = domain_prefix(domain) else { return false };
+    if t.starts_with(&prefix) {
+        return true;
+    }
+    let stem = prefix.trim_end_matches('_');
+    match stem.strip_suffix('d') {
+        Some(short) if short.len() >= 3 => t.starts_with(&format!("{short}_")),
+        _ => false,
+    }
+}
+
 /// The role implied by a type's name suffix.
 pub fn role_of_type_name(t: &str) -> Option<Role> {
     let t = t.strip_suffix("_t")?;
@@ -259,7 +273,7 @@ pub fn candidates(
             verified,
             role_score: role_score(role, cand_role),
             transition,
-            affinity: prefix.as_deref().is_some_and(|p| type_.starts_with(p)),
+            affinity: belongs_to(domain, type_),
             least_privilege,
             generic,
             uses: uses.get(type_).copied().unwrap_or(0),
@@ -330,6 +344,12 @@ mod tests {
     fn prefixes_and_roles() {
         assert_eq!(domain_prefix("monerod_t").as_deref(), Some("monerod_"));
         assert_eq!(domain_prefix("init_t"), None);
+        assert!(belongs_to("httpd_t", "http_port_t"));
+        assert!(belongs_to("httpd_t", "httpd_sys_content_t"));
+        assert!(belongs_to("mysqld_t", "mysqld_db_t"));
+        assert!(belongs_to("sshd_t", "ssh_port_t"));
+        assert!(!belongs_to("init_t", "init_exec_t"));
+        assert!(!belongs_to("httpd_t", "hplip_port_t"));
         assert_eq!(role_of_type_name("monerod_conf_t"), Some(Role::Config));
         assert_eq!(role_of_type_name("monerod_var_lib_t"), Some(Role::Data));
         assert_eq!(role_of_type_name("httpd_log_t"), Some(Role::Log));
