@@ -28,6 +28,8 @@ pub mod error;
 pub mod event;
 pub mod fcregex;
 pub mod fix;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod parse;
 pub mod policy;
 pub mod record;
