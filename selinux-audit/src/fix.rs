@@ -104,6 +104,19 @@ impl Fix {
         why: String,
         covers: Vec<u32>,
     ) -> Fix {
+        // No command line can carry a NUL byte: a shell would silently drop it and run the
+        // command on another name. Such a fix keeps its explanation and loses its commands.
+        let (commands, why) = if commands.iter().flatten().any(|a| a.as_bytes().contains(&0)) {
+            (
+                Vec::new(),
+                format!(
+                    "{why} (No command is printed: one of its arguments would contain a NUL byte, \
+                     which no command line can carry.)"
+                ),
+            )
+        } else {
+            (commands, why)
+        };
         let shell = render_shell(&files, &commands);
         Fix { kind, commands, files, shell, confidence, why, covers, alternatives: Vec::new() }
     }
@@ -145,6 +158,21 @@ pub fn render_shell(files: &[FileToWrite], commands: &[Vec<ByteStr>]) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_byte_drops_the_commands() {
+        let f = Fix::new(
+            FixKind::Other,
+            vec![argv([ByteStr::from("find"), ByteStr::new(b"a\0b".to_vec())])],
+            Vec::new(),
+            Confidence::Low,
+            "x".into(),
+            vec![1],
+        );
+        assert!(f.commands.is_empty());
+        assert_eq!(f.shell, "");
+        assert!(f.why.contains("NUL"));
+    }
 
     #[test]
     fn renders_heredoc_then_commands() {

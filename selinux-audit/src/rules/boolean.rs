@@ -81,7 +81,9 @@ pub fn boolean_fix(
 ) -> Option<Fix> {
     let refs: Vec<&str> = perms.iter().map(String::as_str).collect();
     let cands = candidates(policy, domain, target, class, &refs);
-    let best = cands.first().filter(|c| c.breadth <= BROAD)?;
+    // Turning a boolean off also removes whatever depends on it being on: never the
+    // recommended fix, only a flagged alternative (see `broad_alternatives`).
+    let best = cands.iter().find(|c| c.value).filter(|c| c.breadth <= BROAD)?;
     let ids = super::needs::ids(denials);
     let make = |c: &BoolCandidate, conf: Confidence, why: String| {
         Fix::new(
@@ -108,7 +110,7 @@ pub fn boolean_fix(
     );
     let conf = if best.affine { Confidence::High } else { Confidence::Medium };
     let mut fix = make(best, conf, why);
-    for alt in cands.iter().skip(1).take(2) {
+    for alt in cands.iter().filter(|c| c.value && c.name != best.name).take(2) {
         fix.alternatives.push(make(
             alt,
             Confidence::Low,
@@ -121,8 +123,8 @@ pub fn boolean_fix(
     Some(fix)
 }
 
-/// Booleans that would allow the access but open far more than it (more than [`BROAD`] types):
-/// low-confidence alternatives with the breadth stated.
+/// Booleans that would allow the access but open far more than it (more than [`BROAD`] types),
+/// or that would have to be turned off: low-confidence alternatives with the risk stated.
 pub fn broad_alternatives(
     policy: &PolicyModel,
     denials: &[&Denial],
@@ -135,7 +137,7 @@ pub fn broad_alternatives(
     let ids = super::needs::ids(denials);
     candidates(policy, domain, target, class, &refs)
         .into_iter()
-        .filter(|c| c.breadth > BROAD)
+        .filter(|c| c.breadth > BROAD || !c.value)
         .take(2)
         .map(|c| {
             Fix::new(
@@ -143,13 +145,19 @@ pub fn broad_alternatives(
                 vec![argv(["setsebool", "-P", c.name.as_str(), if c.value { "on" } else { "off" }])],
                 Vec::new(),
                 Confidence::Low,
-                format!(
-                    "BROAD: turning {} {} allows this, but also lets {domain} use {} other type(s) of \
-                     {class} the same way: far more than this denial needs.",
-                    c.name,
-                    if c.value { "on" } else { "off" },
-                    c.breadth
-                ),
+                if c.value {
+                    format!(
+                        "BROAD: turning {} on allows this, but also lets {domain} use {} other type(s) of \
+                         {class} the same way: far more than this denial needs.",
+                        c.name, c.breadth
+                    )
+                } else {
+                    format!(
+                        "CAUTION: turning {} off allows this, but also removes every access that depends \
+                         on it being on; read its description before considering it.",
+                        c.name
+                    )
+                },
                 ids.clone(),
             )
         })

@@ -227,6 +227,16 @@ pub fn is_system_dir(path: &[u8]) -> bool {
         "/usr/lib/systemd/system",
         "/var/lib/private",
         "/var/opt",
+        "/usr/local/share",
+        "/usr/local/etc",
+        "/usr/local/libexec",
+        "/usr/local/include",
+        "/usr/local/src",
+        "/usr/local/lib64",
+        "/usr/include",
+        "/usr/src",
+        "/etc/opt",
+        "/srv/www",
     ];
     let trimmed = if path.len() > 1 { path.strip_suffix(b"/").unwrap_or(path) } else { path };
     SYSTEM.iter().any(|s| s.as_bytes() == trimmed)

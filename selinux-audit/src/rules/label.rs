@@ -60,8 +60,9 @@ pub enum Decision {
     NoDefault,
     /// No label fix found; the string says why.
     NoFix(String),
-    /// The object is a system directory (`/opt`, `/var/lib`, …): never relabeled by a rule.
-    SystemDirectory,
+    /// A rule would be wrong there (system directory, protected tree, an object the policy
+    /// gives to someone else); the string says why ([`super::placement`]).
+    Refused(String),
     /// A login session's terminal: labeled by pam_selinux, not a mislabel.
     SessionTerminal,
     /// A descriptor inherited across `execve` was revoked: nothing to relabel.
@@ -85,8 +86,8 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
     }
     let default = policy.default_label(&need.path, need.mode);
     let persist = |default: DefaultLabel| {
-        if super::classify::is_system_dir(&need.path) || super::classify::is_pseudo_fs(&need.path) {
-            return Decision::SystemDirectory;
+        if let Some(reason) = super::placement::refusal(&need.path, &need.domain, role, &default) {
+            return Decision::Refused(reason);
         }
         let cands = candidates(policy, &need.domain, &need.class, &need.perms, role, 3);
         if cands.is_empty() {

@@ -30,7 +30,9 @@ pub fn restore_fixes(
         if rules.iter().any(|r| r.scope.covers(&need.path) && rule_fits(policy, r, need)) {
             continue;
         }
-        let recursive = need.mode == FileMode::Dir && !is_system_dir(&need.path);
+        let recursive = need.mode == FileMode::Dir
+            && !is_system_dir(&need.path)
+            && !super::placement::is_protected(&need.path);
         if let Some((_, _, fix)) = fixes.iter_mut().find(|(p, rec, _)| *rec && under(&need.path, p))
         {
             fix.covers.extend(need.denials.iter().map(|d| d.id));

@@ -16,6 +16,7 @@ pub mod label;
 pub mod label_fix;
 pub mod needs;
 pub mod other;
+pub mod placement;
 pub mod port;
 pub mod scope;
 pub mod typechoice;
@@ -62,10 +63,10 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
             None => others.extend(need.denials.iter().copied()),
         }
     }
-    let mut explained = Vec::new();
+    let mut explained: Vec<other::Explained<'_, '_>> = Vec::new();
     let mut fixes_terminal = Vec::new();
     for (need, decision) in needs.objects.iter().zip(&decisions) {
-        let (reason, offer_module) = match decision {
+        let (reason, module, boolean) = match decision {
             Decision::AlreadyAllowed => (
                 format!(
                     "The loaded policy already allows this for {}: the log was written under another \
@@ -74,43 +75,45 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
                     need.current
                 ),
                 false,
+                false,
             ),
             Decision::NoDefault => (
                 "The policy gives this path no label on purpose (<<none>>: e.g. /tmp, /run); the \
                  program creating it decides the label, so a file-context rule would not hold."
                     .to_owned(),
                 true,
+                true,
             ),
-            Decision::NoFix(why) => (format!("No label fix found: {why}."), true),
-            Decision::InheritedDescriptor => (other::INHERITED_REASON.to_owned(), false),
-            Decision::SystemDirectory => (other::SYSTEM_DIR_REASON.to_owned(), false),
+            Decision::NoFix(why) => (format!("No label fix found: {why}."), true, true),
+            Decision::InheritedDescriptor => (other::INHERITED_REASON.to_owned(), false, false),
+            Decision::Refused(why) => (why.clone(), false, true),
             Decision::SessionTerminal => {
                 fixes_terminal.push(other::terminal_fix(&need.denials));
                 continue;
             }
             Decision::Restore { .. } | Decision::Persist { .. } => continue,
         };
-        explained.push((need, reason, offer_module));
+        explained.push(other::Explained { need, reason, module, boolean });
     }
     // Where no label can be right, a boolean scoped to exactly this access comes before any
-    // explanation with a module.
+    // explanation.
     let mut unexplained = Vec::new();
-    for (need, reason, offer_module) in explained {
-        let boolean = if offer_module {
+    for e in explained {
+        let found = if e.boolean {
             boolean::boolean_fix(
                 policy,
-                &need.denials,
-                &need.domain,
-                &need.current,
-                &need.class,
-                &need.perms,
+                &e.need.denials,
+                &e.need.domain,
+                &e.need.current,
+                &e.need.class,
+                &e.need.perms,
             )
         } else {
             None
         };
-        match boolean {
+        match found {
             Some(f) => fixes.push(f),
-            None => unexplained.push((need, reason, offer_module)),
+            None => unexplained.push(e),
         }
     }
     fixes.extend(other::other_fixes(policy, &others, opts));

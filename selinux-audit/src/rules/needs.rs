@@ -117,7 +117,7 @@ pub fn group(denials: &[Denial]) -> Needs<'_> {
             needs.others.push(d);
             continue;
         };
-        if d.path_source == PathSource::Unresolved || !path.as_bytes().starts_with(b"/") {
+        if d.path_source == PathSource::Unresolved || !is_canonical(path.as_bytes()) {
             needs.others.push(d);
             continue;
         }
@@ -142,6 +142,17 @@ pub fn group(denials: &[Denial]) -> Needs<'_> {
         }
     }
     needs
+}
+
+/// True for an absolute path a rule can name: no `.`/`..` components, no empty components, no
+/// NUL byte (the kernel never logs such a path; a log that does is damaged or forged).
+pub fn is_canonical(path: &[u8]) -> bool {
+    if path == b"/" {
+        return true;
+    }
+    path.starts_with(b"/")
+        && !path.contains(&0)
+        && path.split(|&b| b == b'/').skip(1).all(|c| !c.is_empty() && c != b"." && c != b"..")
 }
 
 /// Ids of a list of denials, sorted and without duplicates.

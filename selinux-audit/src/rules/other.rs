@@ -131,29 +131,38 @@ pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions)
     out
 }
 
-/// Objects with a path that no label fix applies to, grouped by `reason`: one explanation per
-/// (reason, domain, type, class).
-/// With `offer_module`, the explanation carries a last-resort module alternative; without it
-/// (the access is already allowed, or must not be allowed) it does not.
-pub fn object_other_fixes(
-    policy: &PolicyModel,
-    items: &[(&ObjectNeed<'_>, String, bool)],
-) -> Vec<Fix> {
+/// An object with a path that no label fix applies to, and what to say about it.
+#[derive(Debug)]
+pub struct Explained<'n, 'd> {
+    /// The object.
+    pub need: &'n ObjectNeed<'d>,
+    /// Why no label fix applies.
+    pub reason: String,
+    /// Offer the last-resort module as an alternative.
+    pub module: bool,
+    /// Try a boolean first.
+    pub boolean: bool,
+}
+
+/// Explanations for objects no label fix applies to, one per (reason, domain, type, class).
+/// Only those marked `module` carry a last-resort module (and broad booleans) as alternatives:
+/// not when the access is already allowed, or must not be allowed.
+pub fn object_other_fixes(policy: &PolicyModel, items: &[Explained<'_, '_>]) -> Vec<Fix> {
     type Key<'k> = (&'k str, &'k str, &'k str, &'k str, bool);
     let mut groups: BTreeMap<Key<'_>, Vec<&Denial>> = BTreeMap::new();
     let mut order = Vec::new();
-    for (need, reason, offer_module) in items {
+    for e in items {
         let key: Key<'_> = (
-            reason.as_str(),
-            need.domain.as_str(),
-            need.current.as_str(),
-            need.class.as_str(),
-            *offer_module,
+            e.reason.as_str(),
+            e.need.domain.as_str(),
+            e.need.current.as_str(),
+            e.need.class.as_str(),
+            e.module,
         );
         if !groups.contains_key(&key) {
             order.push(key);
         }
-        groups.entry(key).or_default().extend(need.denials.iter().copied());
+        groups.entry(key).or_default().extend(e.need.denials.iter().copied());
     }
     order
         .into_iter()
@@ -306,6 +315,19 @@ fn no_label_fix(policy: &PolicyModel, ds: &[&Denial], reason: Option<&str>) -> F
     let perms: std::collections::BTreeSet<String> =
         ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
     let mut why = format!("{src} was denied {} on {tgt}:{class}.", describe_perms(&perms));
+    if let Some(bin) = &policy.binary {
+        let unknown: Vec<&str> =
+            [src.as_str(), tgt.as_str()].into_iter().filter(|t| !bin.has_type(t)).collect();
+        if !unknown.is_empty() {
+            why.push_str(&format!(
+                " The loaded policy does not define {}: this log comes from a host with another policy. \
+                 Nothing can be checked here; analyse it with that host's policy (--policy-root with a copy \
+                 of its /etc/selinux/TYPE, or --policy with its policy.N).",
+                unknown.join(" or ")
+            ));
+            return Fix::new(FixKind::Other, Vec::new(), Vec::new(), Confidence::Low, why, ids(ds));
+        }
+    }
     match reason {
         Some(r) => why.push_str(&format!(" {r}")),
         None if class.starts_with("capability")

@@ -58,6 +58,18 @@ pub fn port_candidates(
 /// The fix for one port need, or `None` when nothing but a policy change would help (the
 /// caller explains and offers the last-resort module).
 pub fn port_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {
+    if need.port == 0 {
+        // Port 0 asks the kernel for any free port: there is no port to label.
+        return None;
+    }
+    // What the loaded policy says the port is decides what `semanage port` can do; the log
+    // may come from a host where it was labeled differently.
+    let in_policy =
+        policy.binary.as_ref().and_then(|b| b.port_type(protocol_number(need.protocol), need.port));
+    let need = &PortNeed {
+        current: in_policy.map(str::to_owned).unwrap_or_else(|| need.current.clone()),
+        ..need.clone()
+    };
     let generic = GENERIC_PORT_TYPES.contains(&need.current.as_str());
     if generic {
         return label_fix(policy, need, "-a").or_else(|| bool_fix(policy, need));
@@ -101,6 +113,16 @@ pub fn port_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {
     ));
     fix.alternatives.push(steal);
     Some(fix)
+}
+
+/// IP protocol numbers as the binary policy stores them.
+fn protocol_number(protocol: &str) -> u8 {
+    match protocol {
+        "udp" => 17,
+        "dccp" => 33,
+        "sctp" => 132,
+        _ => 6,
+    }
 }
 
 fn bool_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {

@@ -64,11 +64,29 @@ pub fn plan(policy: &PolicyModel, needs: &[ObjectNeed<'_>], decisions: &[Decisio
     let chosen: Vec<Option<(&str, Role)>> = decisions
         .iter()
         .map(|d| match d {
-            Decision::Persist { candidates, role, .. } => {
-                candidates.first().map(|c| (c.type_.as_str(), *role))
-            }
+            Decision::Persist { candidates, role, .. } => candidates.first().map(|c| {
+                // Content only spreads to its directory when the type is a content type
+                // (a web root), not when a config type was the closest match.
+                let role = if *role == Role::Content && c.role != Some(Role::Content) {
+                    Role::Config
+                } else {
+                    *role
+                };
+                (c.type_.as_str(), role)
+            }),
             _ => None,
         })
+        .collect();
+    // The programs of the denied processes: a tree rule must never relabel them.
+    let programs: Vec<&[u8]> = needs
+        .iter()
+        .flat_map(|n| n.denials.iter())
+        .flat_map(|d| {
+            let argv0 = d.proctitle.as_ref().and_then(|a| a.first()).map(|a| a.as_bytes());
+            [d.exe.as_ref().map(|e| e.as_bytes()), argv0]
+        })
+        .flatten()
+        .filter(|p| p.starts_with(b"/"))
         .collect();
 
     // Initial scope per persisted need.
@@ -110,7 +128,9 @@ pub fn plan(policy: &PolicyModel, needs: &[ObjectNeed<'_>], decisions: &[Decisio
     // Trees that would hurt fall back to the exact path.
     for (i, t, scope) in wanted.iter_mut() {
         if let Scope::Tree(dir) = scope {
-            if !tree_is_safe(policy, needs, &chosen, dir, t) {
+            if !tree_is_safe(policy, needs, &chosen, dir, t)
+                || programs.iter().any(|p| under(p, dir))
+            {
                 *scope = needs
                     .get(*i)
                     .map(|n| Scope::Exact(n.path.clone()))
