@@ -223,3 +223,28 @@ fn edge_cases_report_what_they_should() {
         structure.diagnostics.iter().filter(|d| d.kind == DiagnosticKind::Truncated).count();
     assert_eq!(truncated, 1);
 }
+
+/// Merging while reading gives the same denials and counts as merging afterwards.
+#[test]
+fn merging_while_reading_equals_merging_afterwards() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/raw");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "log") {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let mut doubled = bytes.clone();
+        doubled.extend_from_slice(&bytes);
+        let late = selinux_audit::parse::merge_identical(
+            selinux_audit::parse::parse_log(&doubled, "x").denials,
+        );
+        let early = selinux_audit::parse::merge_identical(
+            selinux_audit::parse::parse_log_merged(&doubled, "x").denials,
+        );
+        assert_eq!(late, early, "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 5);
+}

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use selinux_audit::error::{Diagnostic, DiagnosticKind};
-use selinux_audit::parse::{ParseStats, merge_identical, parse_log};
+use selinux_audit::parse::{ParseStats, merge_identical, parse_log_merged};
 use selinux_audit::report::{InputSummary, PolicySummary, Report};
 use selinux_audit::resolve::{apply_hints, resolve_across};
 use selinux_audit::rules::{RuleOptions, suggest};
@@ -43,7 +43,7 @@ pub fn run(args: &SuggestArgs) -> Result<u8> {
         let name = input.display().to_string();
         match read_input(input) {
             Ok(bytes) => {
-                let parsed = parse_log(&bytes, &name);
+                let parsed = parse_log_merged(&bytes, &name);
                 denials.extend(parsed.denials);
                 diagnostics.extend(parsed.diagnostics);
                 summaries.push(InputSummary { file: name, readable: true, stats: parsed.stats });

@@ -67,6 +67,16 @@ pub const MAX_LINE: usize = 64 * 1024;
 
 /// Parses a whole audit log held in memory. `file` names the input in diagnostics.
 pub fn parse_log(input: &[u8], file: &str) -> ParsedLog {
+    parse_log_with(input, file, None)
+}
+
+/// Like [`parse_log`], but identical denials are merged as they are read (their `count`
+/// summed; ids still 0): memory grows with the number of distinct denials, not with the log.
+pub fn parse_log_merged(input: &[u8], file: &str) -> ParsedLog {
+    parse_log_with(input, file, Some(merge::Merger::default()))
+}
+
+fn parse_log_with(input: &[u8], file: &str, mut merger: Option<merge::Merger>) -> ParsedLog {
     let mut log = ParsedLog::default();
     let mut grouper = EventGrouper::default();
     let diag = |line: u64, byte: u64, kind: DiagnosticKind, message: String| Diagnostic {
@@ -114,7 +124,7 @@ pub fn parse_log(input: &[u8], file: &str) -> ParsedLog {
                     let next = record.next_record;
                     grouper.push(record, pos, |event| {
                         log.stats.events += 1;
-                        assemble::assemble(&event, file, &mut log);
+                        assemble_into(&event, file, &mut log, merger.as_mut());
                     });
                     match next {
                         Some(n) if n > 0 => offset += n,
@@ -135,11 +145,28 @@ pub fn parse_log(input: &[u8], file: &str) -> ParsedLog {
     }
     grouper.finish(|event| {
         log.stats.events += 1;
-        assemble::assemble(&event, file, &mut log);
+        assemble_into(&event, file, &mut log, merger.as_mut());
     });
     log.diagnostics.sort_by_key(|d| (d.line, d.byte));
     crate::resolve::resolve_across(&mut log.denials);
     log
+}
+
+/// Assembles an event's denials into `log`, merging them when a merger is given.
+fn assemble_into(
+    event: &crate::event::Event<'_>,
+    file: &str,
+    log: &mut ParsedLog,
+    merger: Option<&mut merge::Merger>,
+) {
+    let before = log.denials.len();
+    assemble::assemble(event, file, log);
+    if let Some(m) = merger {
+        let new: Vec<Denial> = log.denials.drain(before..).collect();
+        for d in new {
+            m.push(&mut log.denials, d);
+        }
+    }
 }
 
 /// SELINUX_ERR and policy/state records, collected as they are read.

@@ -54,6 +54,33 @@ impl<'d> MergeKey<'d> {
     }
 }
 
+/// Merges identical denials as they arrive, so memory grows with the number of distinct
+/// denials, not with the size of the log. Ids are left for [`merge_identical`] to assign.
+#[derive(Debug, Default)]
+pub struct Merger {
+    /// Hash of a denial's merge key → indexes into the output with that hash.
+    buckets: HashMap<u64, Vec<usize>>,
+}
+
+impl Merger {
+    /// Adds `d` to `out`, or adds its count to an identical denial already there.
+    pub fn push(&mut self, out: &mut Vec<Denial>, d: Denial) {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(MergeKey::of(&d));
+        let bucket = self.buckets.entry(hash).or_default();
+        let key = MergeKey::of(&d);
+        let same =
+            bucket.iter().copied().find(|&i| out.get(i).is_some_and(|k| MergeKey::of(k) == key));
+        match same.and_then(|i| out.get_mut(i)) {
+            Some(kept) => kept.count = kept.count.saturating_add(d.count),
+            None => {
+                bucket.push(out.len());
+                out.push(d);
+            }
+        }
+    }
+}
+
 /// Merges identical denials (see the module docs) and numbers them 1, 2, ….
 pub fn merge_identical(denials: Vec<Denial>) -> Vec<Denial> {
     // For each input denial: the output slot it goes to, and whether it opens that slot.
