@@ -85,16 +85,7 @@ pub fn boolean_fix(
     // recommended fix, only a flagged alternative (see `broad_alternatives`).
     let best = cands.iter().find(|c| c.value).filter(|c| c.breadth <= BROAD)?;
     let ids = super::needs::ids(denials);
-    let make = |c: &BoolCandidate, conf: Confidence, why: String| {
-        Fix::new(
-            FixKind::Boolean,
-            vec![argv(["setsebool", "-P", c.name.as_str(), if c.value { "on" } else { "off" }])],
-            Vec::new(),
-            conf,
-            why,
-            ids.clone(),
-        )
-    };
+    let make = |c: &BoolCandidate, conf: Confidence, why: String| setsebool(c, conf, why, &ids);
     let why = format!(
         "{domain} was denied {} on {target}:{class}. The policy has a switch for this: turning {} {} \
          allows it, and lets {domain} do the same to {} type(s) of {class} in all{}. Nothing is mislabeled here.",
@@ -140,10 +131,8 @@ pub fn broad_alternatives(
         .filter(|c| c.breadth > BROAD || !c.value)
         .take(2)
         .map(|c| {
-            Fix::new(
-                FixKind::Boolean,
-                vec![argv(["setsebool", "-P", c.name.as_str(), if c.value { "on" } else { "off" }])],
-                Vec::new(),
+            setsebool(
+                &c,
                 Confidence::Low,
                 if c.value {
                     format!(
@@ -158,8 +147,15 @@ pub fn broad_alternatives(
                         c.name
                     )
                 },
-                ids.clone(),
+                &ids,
             )
         })
         .collect()
+}
+
+/// `setsebool -P NAME on|off` as a fix.
+fn setsebool(c: &BoolCandidate, confidence: Confidence, why: String, ids: &[u32]) -> Fix {
+    let value = if c.value { "on" } else { "off" };
+    let cmd = argv(["setsebool", "-P", c.name.as_str(), value]);
+    Fix::new(FixKind::Boolean, vec![cmd], Vec::new(), confidence, why, ids.to_vec())
 }

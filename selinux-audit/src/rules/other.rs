@@ -179,12 +179,7 @@ pub fn object_other_fixes(policy: &PolicyModel, items: &[Explained<'_, '_>]) -> 
 
 /// An explanation with no commands and no module alternative.
 fn explanation(ds: &[&Denial], reason: &str, confidence: Confidence) -> Fix {
-    let d = ds.first().copied();
-    let src = d.and_then(|d| d.source_type()).unwrap_or("?").to_owned();
-    let tgt = d.and_then(|d| d.target_type()).unwrap_or("?").to_owned();
-    let class = d.map(|d| d.class.clone()).unwrap_or_default();
-    let perms: std::collections::BTreeSet<String> =
-        ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
+    let (src, tgt, class, perms) = summary(ds);
     let what: std::collections::BTreeSet<String> = ds
         .iter()
         .filter_map(|d| {
@@ -308,12 +303,7 @@ pub fn terminal_fix(ds: &[&Denial]) -> Fix {
 }
 
 fn no_label_fix(policy: &PolicyModel, ds: &[&Denial], reason: Option<&str>) -> Fix {
-    let d = ds.first().copied();
-    let src = d.and_then(|d| d.source_type()).unwrap_or("?").to_owned();
-    let tgt = d.and_then(|d| d.target_type()).unwrap_or("?").to_owned();
-    let class = d.map(|d| d.class.clone()).unwrap_or_default();
-    let perms: std::collections::BTreeSet<String> =
-        ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
+    let (src, tgt, class, perms) = summary(ds);
     let mut why = format!("{src} was denied {} on {tgt}:{class}.", describe_perms(&perms));
     if let Some(bin) = &policy.binary {
         let unknown: Vec<&str> =
@@ -353,6 +343,17 @@ fn no_label_fix(policy: &PolicyModel, ds: &[&Denial], reason: Option<&str>) -> F
         fix.alternatives.push(m);
     }
     fix
+}
+
+/// Source type, target type, class and the union of permissions of a group of denials.
+fn summary(ds: &[&Denial]) -> (String, String, String, std::collections::BTreeSet<String>) {
+    let d = ds.first().copied();
+    (
+        d.and_then(|d| d.source_type()).unwrap_or("?").to_owned(),
+        d.and_then(|d| d.target_type()).unwrap_or("?").to_owned(),
+        d.map(|d| d.class.clone()).unwrap_or_default(),
+        ds.iter().flat_map(|d| d.perms.iter().cloned()).collect(),
+    )
 }
 
 /// A minimal local module allowing exactly the denied permissions. Last resort.
