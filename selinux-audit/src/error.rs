@@ -42,7 +42,7 @@ pub enum DiagnosticKind {
     BadHex,
     /// An AVC/USER_AVC body is malformed (no permission set, no contexts, …).
     BadAvc,
-    /// A security context could not be split into user:role:type[:level].
+    /// A security context could not be split into `user:role:type[:level]`.
     BadContext,
     /// A SELINUX_ERR body was not understood.
     BadSelinuxErr,
