@@ -21,6 +21,40 @@ pub struct Cli {
 pub enum Command {
     /// Read denials and print the fixes (changes nothing).
     Suggest(SuggestArgs),
+    /// Explain each denial against the policy, like audit2why (changes nothing).
+    Why(crate::why::WhyArgs),
+    /// Query the policy: file context lookups, allow rules, ports, counts.
+    #[command(subcommand)]
+    Policy(crate::policy_cmd::PolicyCommand),
+}
+
+/// Which policy to use; shared by every subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PolicySource {
+    /// Policy root laid out like /etc/selinux/TYPE (policy/policy.N, contexts/files/…).
+    #[arg(long, value_name = "DIR")]
+    pub policy_root: Option<PathBuf>,
+
+    /// Binary policy file (policy.N).
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
+    /// The SELinux config file that names the installed policy (SELINUXTYPE=), for analysing
+    /// a mounted image or a copied /etc/selinux.
+    #[arg(long, value_name = "FILE", default_value = "/etc/selinux/config")]
+    pub selinux_config: PathBuf,
+}
+
+impl PolicySource {
+    /// The library's request for this choice.
+    pub fn request(&self) -> selinux_audit::system::PolicyRequest {
+        selinux_audit::system::PolicyRequest {
+            root: self.policy_root.clone(),
+            policy_file: self.policy.clone(),
+            config: self.selinux_config.clone(),
+            ..selinux_audit::system::PolicyRequest::default()
+        }
+    }
 }
 
 /// Output formats.
@@ -39,18 +73,9 @@ pub struct SuggestArgs {
     #[arg(value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
 
-    /// Policy root laid out like /etc/selinux/TYPE (policy/policy.N, contexts/files/…).
-    #[arg(long, value_name = "DIR")]
-    pub policy_root: Option<PathBuf>,
-
-    /// Binary policy file (policy.N) to check fixes against.
-    #[arg(long, value_name = "FILE")]
-    pub policy: Option<PathBuf>,
-
-    /// The SELinux config file that names the installed policy (SELINUXTYPE=), for analysing
-    /// a mounted image or a copied /etc/selinux.
-    #[arg(long, value_name = "FILE", default_value = "/etc/selinux/config")]
-    pub selinux_config: PathBuf,
+    /// Which policy to check fixes against.
+    #[command(flatten)]
+    pub source: PolicySource,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]

@@ -6,7 +6,9 @@
 
 mod args;
 mod output;
+mod policy_cmd;
 mod suggest;
+mod why;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,6 +27,8 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Suggest(a) => suggest::run(&a),
+        args::Command::Why(a) => why::run(&a),
+        args::Command::Policy(c) => policy_cmd::run(&c),
     };
     match result {
         Ok(code) => ExitCode::from(code),

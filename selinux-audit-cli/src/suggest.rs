@@ -10,7 +10,7 @@ use selinux_audit::report::{InputSummary, PolicySummary, Report};
 use selinux_audit::resolve::{apply_hints, resolve_across};
 use selinux_audit::rules::{RuleOptions, suggest};
 use selinux_audit::system::inode::{device_mounts, resolve_by_inode};
-use selinux_audit::system::{PolicyRequest, load_policy};
+use selinux_audit::system::load_policy;
 
 use crate::EXIT_UNREADABLE;
 use crate::args::{Format, SuggestArgs};
@@ -24,12 +24,7 @@ const INODE_SEARCH_BUDGET: usize = 2_000_000;
 
 /// Runs `suggest`; returns the exit status.
 pub fn run(args: &SuggestArgs) -> Result<u8> {
-    let req = PolicyRequest {
-        root: args.policy_root.clone(),
-        policy_file: args.policy.clone(),
-        config: args.selinux_config.clone(),
-        ..PolicyRequest::default()
-    };
+    let req = args.source.request();
     let (policy, mut warnings) = load_policy(&req).context("cannot use the policy")?;
 
     let default_input = args.inputs.is_empty();
