@@ -63,7 +63,8 @@ pub fn run(args: &SuggestArgs) -> Result<u8> {
 
     resolve_across(&mut denials);
     apply_hints(&mut denials, &args.path_hints);
-    let local = is_local_log(default_input, &denials);
+    let own_log = default_input || inputs.iter().all(|p| p.starts_with("/var/log/audit"));
+    let local = is_local_log(own_log, &denials);
     let search = (args.resolve || local) && !args.no_resolve;
     if search {
         let n = resolve_by_inode(&mut denials, INODE_SEARCH_BUDGET);
@@ -112,10 +113,10 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The log is this machine's when it is the default audit log, or when its `node=` names
-/// this host.
-fn is_local_log(default_input: bool, denials: &[selinux_audit::Denial]) -> bool {
-    if default_input {
+/// The log is this machine's when it is this machine's audit log (`/var/log/audit/…`), or when
+/// every record's `node=` names this host.
+fn is_local_log(own_log: bool, denials: &[selinux_audit::Denial]) -> bool {
+    if own_log {
         return true;
     }
     let Ok(host) = std::fs::read_to_string("/proc/sys/kernel/hostname") else { return false };
