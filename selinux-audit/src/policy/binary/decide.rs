@@ -17,7 +17,7 @@
 use super::class::Class;
 use super::index::{evaluate_all, slot_of};
 use super::secctx::Ctx;
-use super::verdict::{Audit2Why, Audit2WhyCategory, Reason, Side, Verdict};
+use super::verdict::{Audit2Why, Audit2WhyCategory, BooleanValue, Reason, Side, Verdict};
 use super::{BinaryPolicy, QueryError};
 use crate::context::SecurityContext;
 
@@ -261,10 +261,9 @@ impl BinaryPolicy {
                     && flipped.rbac & need == need
                     && flipped.bounds_masked == 0
                 {
+                    let entry = self.db.symbols.bools.entries.iter().find(|e| e.value == b);
                     booleans.extend(
-                        self.db.symbols.bools.entries.iter().find(|e| e.value == b).map(|e| {
-                            super::verdict::BooleanValue { name: e.name.clone(), value: !e.state }
-                        }),
+                        entry.map(|e| BooleanValue { name: e.name.clone(), value: !e.state }),
                     );
                 }
             }
