@@ -429,3 +429,36 @@ fn reasons_render_as_one_line() {
     assert!(texts[1].starts_with("a dontaudit rule hides denials of { write }"), "{}", texts[1]);
     assert!(texts.iter().all(|t| !t.contains('\n')));
 }
+
+#[test]
+fn roles_compare_through_their_dominance() {
+    let mut p = policy([false; 4]);
+    // constrain process { signal } (r1 dom r2): system_r dominates user_r, not the reverse.
+    p.db.symbols.classes.entries[1]
+        .constraints
+        .push(Constraint { perms: 2, expr: vec![attr(2, 3)] });
+    p.db.symbols.classes.entries[1]
+        .constraints
+        .push(Constraint { perms: 2, expr: vec![attr(2, 5)] });
+    p.idx = Index::build(&p.db);
+    let user_r = "system_u:user_r:a_t:s0";
+    let v = decide(&p, SRC, user_r, "process", &["signal"]);
+    let texts: Vec<&str> = v
+        .reasons
+        .iter()
+        .filter_map(|r| match r {
+            Reason::Constraint { explanation, .. } => Some(explanation[0].as_str()),
+            _ => None,
+        })
+        .collect();
+    // `dom` holds, so only `incomp` fails.
+    assert_eq!(texts, ["roles system_r and user_r are comparable"]);
+    let v = decide(&p, user_r, SRC, "process", &["signal"]);
+    let Some(Reason::Constraint { statement, explanation, .. }) =
+        v.reasons.iter().find(|r| r.kind() == "constraint")
+    else {
+        panic!("{:?}", v.reasons)
+    };
+    assert_eq!(statement, "constrain process { signal } ((r1 dom r2 -Fail-));");
+    assert_eq!(explanation, &["role user_r does not dominate role system_r"]);
+}
