@@ -1,10 +1,12 @@
 //! `avc-fix`: from SELinux denials to the right fix.
 //!
-//! Thin: arguments ([`args`]), the `suggest` command ([`suggest`]) and output ([`output`]).
+//! Thin: arguments ([`args`]), reading inputs ([`inputs`]), the `suggest` command
+//! ([`suggest`]), the `why` command ([`why`]) and output ([`output`]).
 //! Exit status for every subcommand: 0 it ran (whatever it found), 2 usage error, 3 an input
 //! could not be read at all (the other inputs are still processed and reported).
 
 mod args;
+mod inputs;
 mod output;
 mod policy_cmd;
 mod suggest;

@@ -64,6 +64,32 @@ pub fn check_binary_policy(data: &[u8]) {
             let _ = p.targets_allowing(a, "file", &["read"]);
         }
         let _ = p.port_type(6, 80);
+        check_decide(&p, &types);
+    }
+}
+
+/// `BinaryPolicy::decide` between the first and last type, with the first user and role and
+/// a level from the first sensitivity, on a few classes with all their permissions.
+fn check_decide(p: &BinaryPolicy, types: &[&str]) {
+    let syms = &p.db().symbols;
+    let (Some(user), Some(role), Some(a), Some(b)) =
+        (syms.users.entries.first(), syms.roles.entries.first(), types.first(), types.last())
+    else {
+        return;
+    };
+    let level = syms.sens.entries.first().filter(|_| p.mls()).map(|s| s.name.clone());
+    let ctx = |t: &str| SecurityContext {
+        user: user.name.clone(),
+        role: role.name.clone(),
+        type_: t.to_owned(),
+        level: level.clone(),
+    };
+    for class in p.class_names().into_iter().take(4) {
+        let perms = p.class_perms(class).unwrap_or_default();
+        if let Ok(v) = p.decide(&ctx(a), &ctx(b), class, &perms) {
+            assert!(!v.reasons.is_empty(), "a verdict always has a reason");
+            let _ = v.reasons.iter().map(crate::policy::binary::Reason::text).count();
+        }
     }
 }
 

@@ -93,7 +93,8 @@ fn write_fix(out: &mut impl Write, label: &str, f: &Fix, indent: &str) -> Result
     Ok(())
 }
 
-fn denial_line(d: &Denial) -> String {
+/// One line for a denial: verdict, types, class, permissions, object, command.
+pub fn denial_line(d: &Denial) -> String {
     let obj = match (&d.path, &d.name, d.port) {
         (Some(p), _, _) => format!("{} ({})", p, d.path_source),
         (None, Some(n), _) => format!(
@@ -126,7 +127,7 @@ fn denial_line(d: &Denial) -> String {
 }
 
 /// Greedy word wrap.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {

@@ -106,6 +106,18 @@ impl Ebitmap {
         self.nodes.is_empty()
     }
 
+    /// True when every bit of `other` is also set here (MLS category dominance).
+    pub fn is_superset_of(&self, other: &Ebitmap) -> bool {
+        let mut mine = self.nodes.iter().peekable();
+        other.nodes.iter().all(|&(start, map)| {
+            while mine.next_if(|&&(s, _)| s < start).is_some() {}
+            match mine.peek() {
+                Some(&&(s, m)) if s == start => map & !m == 0,
+                _ => false,
+            }
+        })
+    }
+
     /// The highest set bit, if any.
     pub fn last(&self) -> Option<u32> {
         self.nodes.last().map(|&(start, map)| start + (63 - map.leading_zeros()))
@@ -115,6 +127,18 @@ impl Ebitmap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn superset_compares_node_by_node() {
+        let big = Ebitmap::from_bits([0, 5, 64, 70, 200]);
+        assert!(big.is_superset_of(&Ebitmap::from_bits([5, 70])));
+        assert!(big.is_superset_of(&Ebitmap::default()));
+        assert!(big.is_superset_of(&big));
+        assert!(!big.is_superset_of(&Ebitmap::from_bits([5, 71])));
+        assert!(!big.is_superset_of(&Ebitmap::from_bits([128])));
+        assert!(!big.is_superset_of(&Ebitmap::from_bits([300])));
+        assert!(!Ebitmap::default().is_superset_of(&Ebitmap::from_bits([0])));
+    }
 
     fn encode(highbit: u32, nodes: &[(u32, u64)]) -> Vec<u8> {
         let mut out = Vec::new();

@@ -13,19 +13,27 @@
 //! * conditional rules are enabled by evaluating each node's expression from boolean values
 //!   (the stored defaults, optionally overridden), never from the stored node state;
 //! * the permissions of a query must all be granted, possibly by different rules;
-//! * constraints (`constrain`, MLS) are not evaluated.
+//! * the access queries (`allows`, `targets_allowing`, …) do not evaluate constraints;
+//!   [`BinaryPolicy::decide`] does, with role transitions and type bounds, on full contexts,
+//!   and says why an access is denied (audit2why's answer and more).
 //!
 //! Module map: `cursor` and `ebitmap` (reading primitives), `policydb` (section order and
 //! header), `symtab`, `class` and `constraint` (symbol tables), `avtab` and `cond` (rules),
 //! `rules` (role/filename/range transitions), `ocontext` (object contexts, genfs), `mls`
 //! (levels, ranges, contexts), `index` (lookup structures), `names`, `query` and `labels`
-//! (the query API), `stats` (seinfo-style counts).
+//! (the query API), `stats` (seinfo-style counts); the decision engine: `decide` (the
+//! kernel's steps and audit2why's category), `verdict` (its result types), `secctx`
+//! (contexts and MLS levels in values), `constraint_eval` (constraint evaluation and
+//! rendering), `boolsearch` (boolean combinations), `render` (text for people).
 
 pub mod avtab;
+mod boolsearch;
 pub mod class;
 pub mod cond;
 pub mod constraint;
+mod constraint_eval;
 mod cursor;
+mod decide;
 pub mod ebitmap;
 mod index;
 mod labels;
@@ -34,15 +42,25 @@ mod names;
 pub mod ocontext;
 pub mod policydb;
 mod query;
+mod render;
 pub mod rules;
+mod secctx;
 mod stats;
 pub mod symtab;
+mod verdict;
 
 use crate::error::PolicyError;
 use index::Index;
 pub use labels::{PortLabel, TypeTransition, protocol_name};
 pub use policydb::{HandleUnknown, PolicyDb};
 pub use stats::PolicyStats;
+pub use verdict::{
+    Audit2Why, Audit2WhyCategory, BooleanOption, BooleanValue, Reason, Side, Verdict,
+};
+/// Limits of the boolean-combination search of [`BinaryPolicy::decide`].
+pub mod boolean_search {
+    pub use super::boolsearch::{MAX_EVALUATIONS, MAX_FLIPS, MAX_OPTIONS};
+}
 
 /// Why a query could not be answered.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -65,6 +83,21 @@ pub enum QueryError {
     /// A boolean named in an override is not in the policy.
     #[error("boolean {0} is not defined in the policy")]
     UnknownBoolean(String),
+    /// The user of a context is not in the policy.
+    #[error("user {0} is not defined in the policy")]
+    UnknownUser(String),
+    /// The role of a context is not in the policy.
+    #[error("role {0} is not defined in the policy")]
+    UnknownRole(String),
+    /// The MLS level of a context cannot be read with this policy's sensitivities and
+    /// categories (or an MLS policy got a context without a level).
+    #[error("level {level:?} is not valid in this policy: {why}")]
+    InvalidLevel {
+        /// The level as given (empty when it was missing).
+        level: String,
+        /// What is wrong with it.
+        why: String,
+    },
 }
 
 /// A parsed kernel policy.
