@@ -334,3 +334,43 @@ fn converted_versions_24_to_32() {
         }
     }
 }
+
+/// Current boolean values: set ones replace the stored defaults for every query; an unknown
+/// name changes nothing.
+#[test]
+fn set_booleans_changes_every_query() {
+    let mut p = BinaryPolicy::parse(super::debian_bytes()).unwrap();
+    assert_eq!(
+        p.set_booleans(&[("httpd_can_network_connect", true), ("nis_enabled", true)]),
+        Err(QueryError::UnknownBoolean("nis_enabled".into()))
+    );
+    assert_eq!(p.boolean("httpd_can_network_connect"), Some(false));
+    assert!(p.changed_booleans().is_empty());
+    p.set_boolean("httpd_can_network_connect", true).unwrap();
+    assert_eq!(p.boolean("httpd_can_network_connect"), Some(true));
+    assert_eq!(p.boolean_default("httpd_can_network_connect"), Some(false));
+    assert!(p.booleans().contains(&("httpd_can_network_connect", true)));
+    assert_eq!(p.changed_booleans(), [("httpd_can_network_connect", true)]);
+    assert!(p.allows("httpd_t", "unreserved_port_t", "tcp_socket", &["name_connect"]).unwrap());
+    assert_eq!(p.targets_allowing("httpd_t", "tcp_socket", &["name_connect"]).unwrap().len(), 232);
+    // Flips are counted from the current value: turning it off again is what would deny.
+    assert!(
+        p.booleans_that_allow("httpd_t", "unreserved_port_t", "tcp_socket", &["name_connect"])
+            .unwrap()
+            .is_empty()
+    );
+    let overridden = [("httpd_can_network_connect", false)];
+    assert!(
+        !p.allows_with_booleans(
+            "httpd_t",
+            "http_port_t",
+            "tcp_socket",
+            &["name_connect"],
+            &overridden
+        )
+        .unwrap()
+    );
+    let p = p.with_booleans(&[("httpd_can_network_connect", false)]).unwrap();
+    assert!(!p.allows("httpd_t", "unreserved_port_t", "tcp_socket", &["name_connect"]).unwrap());
+    assert!(p.changed_booleans().is_empty());
+}

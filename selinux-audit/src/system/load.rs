@@ -5,6 +5,10 @@
 //! contexts from the configured root; otherwise `/etc/selinux/config` → `SELINUXTYPE` → the
 //! highest-numbered `policy/policy.N` of that root; otherwise the built-in baseline, marked
 //! approximate. Each step that is skipped or fails adds a warning that says why.
+//!
+//! With the running policy, the kernel's current boolean values
+//! (`/sys/fs/selinux/booleans/NAME`) replace the policy file's defaults; with any other policy
+//! the file's defaults are the truth.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +17,7 @@ use crate::policy::baseline::baseline_model;
 use crate::policy::binary::BinaryPolicy;
 use crate::policy::{PolicyChoice, PolicyModel, PolicyOrigin};
 
+use super::booleans::{LiveBooleans, read_live_booleans};
 use super::policy_files::{
     detect_root, highest_policy_file, load_file_contexts, read_customizable_types,
 };
@@ -28,6 +33,9 @@ pub struct PolicyRequest {
     pub config: PathBuf,
     /// The running policy (normally `/sys/fs/selinux/policy`).
     pub running_policy: PathBuf,
+    /// The running kernel's booleans, one file per boolean (normally
+    /// `/sys/fs/selinux/booleans`); read only when the running policy is used.
+    pub live_booleans: PathBuf,
 }
 
 impl Default for PolicyRequest {
@@ -37,6 +45,7 @@ impl Default for PolicyRequest {
             policy_file: None,
             config: PathBuf::from("/etc/selinux/config"),
             running_policy: PathBuf::from("/sys/fs/selinux/policy"),
+            live_booleans: PathBuf::from("/sys/fs/selinux/booleans"),
         }
     }
 }
@@ -71,13 +80,12 @@ pub fn load_policy(req: &PolicyRequest) -> Result<(PolicyModel, Vec<String>), Po
 
     let root = detect_root(&req.config);
     if req.running_policy.is_file() {
-        return build(
-            PolicyChoice::Running,
-            root,
-            Some(req.running_policy.clone()),
-            false,
-            warnings,
-        );
+        let (mut model, mut warnings) =
+            build(PolicyChoice::Running, root, Some(req.running_policy.clone()), false, warnings)?;
+        if let Some(binary) = model.binary.as_mut() {
+            apply_live_booleans(binary, &req.live_booleans, &mut warnings);
+        }
+        return Ok((model, warnings));
     }
     if let Some(root) = root {
         let file = highest_policy_file(&root);
@@ -98,6 +106,44 @@ pub fn load_policy(req: &PolicyRequest) -> Result<(PolicyModel, Vec<String>), Po
         ));
     }
     Ok((baseline_model(), warnings))
+}
+
+/// Sets the running kernel's boolean values on the running policy. Problems are warnings: the
+/// policy's defaults stay in force for whatever could not be read.
+fn apply_live_booleans(binary: &mut BinaryPolicy, dir: &Path, warnings: &mut Vec<String>) {
+    let LiveBooleans { values, problems } = match read_live_booleans(dir) {
+        Ok(read) => read,
+        Err(e) => {
+            warnings.push(format!("live booleans unreadable, using the policy's defaults: {e}"));
+            return;
+        }
+    };
+    warnings.extend(problems.into_iter().map(|p| format!("live boolean skipped: {p}")));
+    let mut known = Vec::with_capacity(values.len());
+    for (name, value) in &values {
+        if binary.boolean_default(name).is_some() {
+            known.push((name.as_str(), *value));
+        } else {
+            warnings.push(format!("live boolean {name} is not in the running policy; ignored"));
+        }
+    }
+    if binary.set_booleans(&known).is_err() {
+        warnings.push("live booleans could not be applied; using the policy's defaults".into());
+        return;
+    }
+    let changed: Vec<String> = binary
+        .changed_booleans()
+        .into_iter()
+        .map(|(name, on)| format!("{name}={}", if on { "on" } else { "off" }))
+        .collect();
+    if !changed.is_empty() {
+        warnings.push(format!(
+            "{} boolean(s) differ from the policy file's defaults (live values from {} used): {}",
+            changed.len(),
+            dir.display(),
+            changed.join(", ")
+        ));
+    }
 }
 
 /// `ROOT/policy/policy.N` → `ROOT`, when `ROOT/contexts/files` exists.

@@ -11,7 +11,8 @@
 //! * types may be named by alias; rules written on attributes apply to every member
 //!   (expansion through the policy's type→attribute map, on both sides);
 //! * conditional rules are enabled by evaluating each node's expression from boolean values
-//!   (the stored defaults, optionally overridden), never from the stored node state;
+//!   (the current ones — the stored defaults unless set with [`BinaryPolicy::set_booleans`] —
+//!   optionally overridden per query), never from the stored node state;
 //! * the permissions of a query must all be granted, possibly by different rules;
 //! * constraints (`constrain`, MLS) are not evaluated.
 //!
@@ -19,9 +20,10 @@
 //! header), `symtab`, `class` and `constraint` (symbol tables), `avtab` and `cond` (rules),
 //! `rules` (role/filename/range transitions), `ocontext` (object contexts, genfs), `mls`
 //! (levels, ranges, contexts), `index` (lookup structures), `names`, `query` and `labels`
-//! (the query API), `stats` (seinfo-style counts).
+//! (the query API), `booleans` (current boolean values), `stats` (seinfo-style counts).
 
 pub mod avtab;
+mod booleans;
 pub mod class;
 pub mod cond;
 pub mod constraint;
@@ -123,13 +125,7 @@ impl BinaryPolicy {
         Ok(out)
     }
 
-    /// A boolean's value as stored in the policy (the persistent default).
-    pub fn boolean(&self, name: &str) -> Option<bool> {
-        let i = *self.idx.bool_by_name.get(name)?;
-        self.db.symbols.bools.entries.get(i).map(|b| b.state)
-    }
-
-    /// Whether `src` may do every one of `perms` on `tgt`:`class` under the policy's boolean
+    /// Whether `src` may do every one of `perms` on `tgt`:`class` under the current boolean
     /// values (TE allow rules, attributes expanded, conditional rules evaluated; constraints
     /// are not evaluated). An empty `perms` is trivially allowed.
     pub fn allows(
@@ -165,7 +161,7 @@ impl BinaryPolicy {
             .and_then(|p| self.type_name(p.context.type_value))
     }
 
-    /// `type_transition src tgt:class → result` (unnamed), if any, under the policy's
+    /// `type_transition src tgt:class → result` (unnamed), if any, under the current
     /// boolean values.
     pub fn type_transition(&self, src: &str, tgt: &str, class: &str) -> Option<&str> {
         self.type_rule(avtab::AVTAB_TRANSITION, src, tgt, class)
