@@ -20,7 +20,8 @@
 //! header), `symtab`, `class` and `constraint` (symbol tables), `avtab` and `cond` (rules),
 //! `rules` (role/filename/range transitions), `ocontext` (object contexts, genfs), `mls`
 //! (levels, ranges, contexts), `index` (lookup structures), `names`, `query` and `labels`
-//! (the query API), `booleans` (current boolean values), `stats` (seinfo-style counts).
+//! (the query API), `booleans` (current boolean values), `search` + `search_index` + `render`
+//! (rule search and `sesearch`-style text), `stats` (seinfo-style counts).
 
 pub mod avtab;
 mod booleans;
@@ -36,14 +37,20 @@ mod names;
 pub mod ocontext;
 pub mod policydb;
 mod query;
+mod render;
 pub mod rules;
+mod search;
+mod search_index;
 mod stats;
 pub mod symtab;
+
+use std::sync::OnceLock;
 
 use crate::error::PolicyError;
 use index::Index;
 pub use labels::{PortLabel, TypeTransition, protocol_name};
 pub use policydb::{HandleUnknown, PolicyDb};
+pub use search::{RuleCondition, RuleKind, RuleQuery, TeRule};
 pub use stats::PolicyStats;
 
 /// Why a query could not be answered.
@@ -74,6 +81,8 @@ pub enum QueryError {
 pub struct BinaryPolicy {
     db: PolicyDb,
     idx: Index,
+    /// Built on the first rule search.
+    search: OnceLock<search_index::RuleIndex>,
 }
 
 impl BinaryPolicy {
@@ -82,7 +91,7 @@ impl BinaryPolicy {
     pub fn parse(bytes: &[u8]) -> Result<BinaryPolicy, PolicyError> {
         let db = PolicyDb::read(bytes)?;
         let idx = Index::build(&db);
-        Ok(BinaryPolicy { db, idx })
+        Ok(BinaryPolicy { db, idx, search: OnceLock::new() })
     }
 
     /// The policy version (24–35).
