@@ -20,9 +20,11 @@
 //! header), `symtab`, `class` and `constraint` (symbol tables), `avtab` and `cond` (rules),
 //! `rules` (role/filename/range transitions), `ocontext` (object contexts, genfs), `mls`
 //! (levels, ranges, contexts), `index` (lookup structures), `names`, `query` and `labels`
-//! (the query API), `booleans` (current boolean values), `search` + `search_index` + `render`
+//! (the query API), `access` (effective access and the booleans it hangs on), `booleans`
+//! (current boolean values), `search` + `search_index` + `render`
 //! (rule search and `sesearch`-style text), `stats` (seinfo-style counts).
 
+mod access;
 pub mod avtab;
 mod booleans;
 pub mod class;
@@ -47,6 +49,7 @@ pub mod symtab;
 use std::sync::OnceLock;
 
 use crate::error::PolicyError;
+pub use access::TargetAccess;
 use index::Index;
 pub use labels::{PortLabel, TypeTransition, protocol_name};
 pub use policydb::{HandleUnknown, PolicyDb};
