@@ -228,10 +228,8 @@ fn recorded_sesearch_outputs() {
          [ httpd_read_user_content ]:True"
     );
     let c = rules[0].condition.as_ref().unwrap();
-    assert_eq!(
-        (c.branch, c.enabled, c.booleans.as_slice()),
-        (true, false, &["httpd_read_user_content"][..])
-    );
+    assert_eq!((c.branch, c.enabled), (true, false));
+    assert_eq!(c.booleans, ["httpd_read_user_content"]);
     // q02: nothing written directly on init_t → user_home_t.
     let direct = RuleQuery::allow().source("init_t").target("user_home_t").direct(true);
     assert!(p.search_rules(&direct.class("lnk_file").perms(&["read"])).unwrap().is_empty());

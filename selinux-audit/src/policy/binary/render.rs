@@ -84,24 +84,48 @@ pub(crate) fn render_expression<'a>(
     parts.join(" ")
 }
 
-impl fmt::Display for TeRule<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}:{}", self.kind.keyword(), self.source, self.target, self.class)?;
+impl TeRule<'_> {
+    /// Appends the rule's `sesearch` line (without a newline) to `out`.
+    pub fn render_into(&self, out: &mut String) {
+        for part in [self.kind.keyword(), " ", self.source, " ", self.target, ":", self.class] {
+            out.push_str(part);
+        }
         match (self.default, self.perms.as_slice()) {
             (Some(new_type), _) => {
-                write!(f, " {new_type}")?;
+                out.push(' ');
+                out.push_str(new_type);
                 if let Some(name) = self.filename {
-                    write!(f, " {name}")?;
+                    out.push(' ');
+                    out.push_str(name);
                 }
             }
-            (None, [one]) => write!(f, " {one}")?,
-            (None, perms) => write!(f, " {{ {} }}", perms.join(" "))?,
+            (None, [one]) => {
+                out.push(' ');
+                out.push_str(one);
+            }
+            (None, perms) => {
+                out.push_str(" {");
+                for p in perms {
+                    out.push(' ');
+                    out.push_str(p);
+                }
+                out.push_str(" }");
+            }
         }
-        f.write_str(";")?;
+        out.push(';');
         if let Some(c) = &self.condition {
-            write!(f, " [ {} ]:{}", c.expression, if c.branch { "True" } else { "False" })?;
+            out.push_str(" [ ");
+            out.push_str(c.expression);
+            out.push_str(if c.branch { " ]:True" } else { " ]:False" });
         }
-        Ok(())
+    }
+}
+
+impl fmt::Display for TeRule<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut line = String::with_capacity(96);
+        self.render_into(&mut line);
+        f.write_str(&line)
     }
 }
 

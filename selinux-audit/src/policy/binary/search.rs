@@ -168,7 +168,7 @@ pub struct RuleCondition<'p> {
     /// The expression, infix as setools prints it.
     pub expression: &'p str,
     /// The booleans it reads, sorted.
-    pub booleans: Vec<&'p str>,
+    pub booleans: &'p [String],
     /// The rule is active when the expression evaluates to this.
     pub branch: bool,
     /// True when the rule is active under the current boolean values.
@@ -237,13 +237,25 @@ impl BinaryPolicy {
             for &v in &r.target_values {
                 idx.each_by_target(v, &r.classes, &mut visit);
             }
+        } else if let Some(nodes) = &r.nodes {
+            for (node, _) in nodes.iter().enumerate().filter(|(_, reads)| **reads) {
+                idx.each_by_node(node, &mut visit);
+            }
         } else {
             idx.entries.iter().for_each(&mut visit);
         }
-        let mut keyed: Vec<(String, TeRule<'_>)> =
-            found.into_iter().map(|rule| (rule.to_string(), rule)).collect();
-        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Ok(keyed.into_iter().map(|(_, rule)| rule).collect())
+        // Sorted by text, as sesearch does: every line rendered once into one buffer.
+        let mut text = String::with_capacity(found.len() * 80);
+        let mut spans = Vec::with_capacity(found.len());
+        for (i, rule) in found.iter().enumerate() {
+            let start = text.len();
+            rule.render_into(&mut text);
+            spans.push((start, text.len(), i));
+        }
+        let line = |&(start, end, _): &(usize, usize, usize)| text.get(start..end).unwrap_or("");
+        spans.sort_unstable_by(|a, b| line(a).cmp(line(b)));
+        let mut slots: Vec<Option<TeRule<'_>>> = found.into_iter().map(Some).collect();
+        Ok(spans.iter().filter_map(|&(_, _, i)| slots.get_mut(i).and_then(Option::take)).collect())
     }
 
     /// The values a source/target criterion stands for, as a membership table and a list.
@@ -330,23 +342,23 @@ impl BinaryPolicy {
     /// Per class value, the mask of the requested permissions; every permission must exist in
     /// one of the requested classes (in any class when none is requested).
     fn perm_masks(&self, q: &RuleQuery<'_>, classes: &[u16]) -> Result<Vec<u32>, QueryError> {
-        let entries = &self.db.symbols.classes.entries;
+        let idx = self.rule_index();
         let mut masks = vec![0u32; self.idx.class_by_value.len() + 1];
         let mut seen = vec![false; q.perms.len()];
-        for class in entries {
-            let in_scope = classes.is_empty()
-                || u16::try_from(class.value).is_ok_and(|v| classes.contains(&v));
-            let Some(mask) = usize::try_from(class.value).ok().and_then(|v| masks.get_mut(v))
-            else {
-                continue;
-            };
+        let all: Vec<u16>;
+        let scope = if classes.is_empty() {
+            all = (1..masks.len()).filter_map(|v| u16::try_from(v).ok()).collect();
+            &all
+        } else {
+            classes
+        };
+        for &class in scope {
+            let Some(mask) = masks.get_mut(usize::from(class)) else { continue };
             for (i, perm) in q.perms.iter().enumerate() {
-                if let Ok(bit) = self.perm_mask(class, &[perm]) {
+                if let Some(bit) = idx.perm_bit(class, perm) {
                     *mask |= bit;
-                    if in_scope {
-                        if let Some(s) = seen.get_mut(i) {
-                            *s = true;
-                        }
+                    if let Some(s) = seen.get_mut(i) {
+                        *s = true;
                     }
                 }
             }
@@ -405,12 +417,7 @@ impl BinaryPolicy {
         let condition = match e.cond {
             Some((node, branch)) => Some(RuleCondition {
                 expression: idx.expressions.get(node as usize)?.as_str(),
-                booleans: idx
-                    .node_booleans
-                    .get(node as usize)?
-                    .iter()
-                    .map(String::as_str)
-                    .collect(),
+                booleans: idx.node_booleans.get(node as usize)?.as_slice(),
                 branch,
                 enabled: self.idx.default_cond.get(node as usize).copied().flatten()
                     == Some(branch),

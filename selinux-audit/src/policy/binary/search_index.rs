@@ -1,8 +1,9 @@
 //! The index behind [`BinaryPolicy::search_rules`]: every TE rule once (unconditional and
 //! conditional avtab items, named transitions expanded per source type), sorted by
 //! `(source, class, target)` with offsets per source, plus entry numbers sorted by
-//! `(target, class)` with offsets per target, so a search reads only the buckets of the
-//! types its criteria stand for and, within them, only the requested classes. Also per class
+//! `(target, class)` with offsets per target, and the conditional ones grouped by node, so a
+//! search reads only the buckets of the types (or booleans) its criteria stand for and,
+//! within them, only the requested classes. Also per class
 //! its permission names sorted by name and its full mask (to turn `dontaudit`'s stored
 //! audited bits into the silenced ones), and each conditional node's rendered expression.
 
@@ -38,6 +39,10 @@ pub(crate) struct RuleIndex {
     by_target: Vec<u32>,
     /// Target value → first position in `by_target`.
     target_offsets: Vec<u32>,
+    /// Numbers of the conditional entries, grouped by node.
+    by_node: Vec<u32>,
+    /// Node → first position in `by_node`.
+    node_offsets: Vec<u32>,
     /// Class value → `(bit, name)` sorted by name.
     class_perms: Vec<Vec<(u32, String)>>,
     /// Class value → every defined permission bit.
@@ -92,17 +97,51 @@ impl RuleIndex {
                 });
             }
         }
-        entries.sort_unstable_by_key(|e| (e.source, e.class, e.target));
+        // Counting sorts on the 16-bit source and target, then small sorts inside buckets.
         let types = p.idx.attrs_of.len();
         let source_offsets = offsets(entries.iter().map(|e| e.source), types);
-        let mut by_target: Vec<u32> = (0..u32::try_from(entries.len()).unwrap_or(0)).collect();
-        by_target.sort_unstable_by_key(|&i| {
-            entries.get(i as usize).map_or((u16::MAX, u16::MAX), |e| (e.target, e.class))
-        });
-        let target_offsets = offsets(
-            by_target.iter().filter_map(|&i| entries.get(i as usize)).map(|e| e.target),
-            types,
-        );
+        let order = bucket_order(entries.iter().map(|e| e.source), &source_offsets);
+        let mut entries: Vec<Entry> =
+            order.iter().filter_map(|&i| entries.get(i as usize)).copied().collect();
+        for range in source_offsets.windows(2) {
+            if let Some(bucket) = range_of(range).and_then(|r| entries.get_mut(r)) {
+                bucket.sort_unstable_by_key(|e| (e.class, e.target));
+            }
+        }
+        let target_offsets = offsets(entries.iter().map(|e| e.target), types);
+        let mut by_target = bucket_order(entries.iter().map(|e| e.target), &target_offsets);
+        let class_of = |i: &u32| entries.get(*i as usize).map_or(u16::MAX, |e| e.class);
+        for range in target_offsets.windows(2) {
+            if let Some(bucket) = range_of(range).and_then(|r| by_target.get_mut(r)) {
+                bucket.sort_by_key(class_of);
+            }
+        }
+        let conditional: Vec<(u32, usize)> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((u32::try_from(i).ok()?, e.cond?.0 as usize)))
+            .collect();
+        let mut node_offsets = vec![0u32; db.cond_list.len() + 2];
+        for &(_, node) in &conditional {
+            if let Some(c) = node_offsets.get_mut(node + 1) {
+                *c += 1;
+            }
+        }
+        let mut total = 0;
+        for c in &mut node_offsets {
+            total += *c;
+            *c = total;
+        }
+        let mut by_node = vec![0u32; conditional.len()];
+        let mut next = node_offsets.clone();
+        for &(i, node) in &conditional {
+            if let Some(slot) = next.get_mut(node) {
+                if let Some(o) = by_node.get_mut(*slot as usize) {
+                    *o = i;
+                }
+                *slot += 1;
+            }
+        }
         let nclasses = p.idx.class_by_value.len() + 1;
         let mut class_perms = vec![Vec::new(); nclasses];
         let mut full_masks = vec![0u32; nclasses];
@@ -141,6 +180,8 @@ impl RuleIndex {
             source_offsets,
             by_target,
             target_offsets,
+            by_node,
+            node_offsets,
             class_perms,
             full_masks,
             expressions,
@@ -182,6 +223,21 @@ impl RuleIndex {
         }
     }
 
+    /// Calls `f` on every entry of a conditional node.
+    pub(crate) fn each_by_node(&self, node: usize, f: &mut impl FnMut(&Entry)) {
+        let start = self.node_offsets.get(node).copied().unwrap_or(0) as usize;
+        let end = self.node_offsets.get(node + 1).copied().unwrap_or(0) as usize;
+        let positions = self.by_node.get(start..end).unwrap_or(&[]);
+        positions.iter().filter_map(|&i| self.entries.get(i as usize)).for_each(f);
+    }
+
+    /// The bit of a permission in a class, `None` when the class does not define it.
+    pub(crate) fn perm_bit(&self, class: u16, perm: &str) -> Option<u32> {
+        let perms = self.class_perms.get(usize::from(class))?;
+        let i = perms.binary_search_by(|(_, name)| name.as_str().cmp(perm)).ok()?;
+        perms.get(i).map(|(bit, _)| *bit)
+    }
+
     /// The permission bits a rule lists (for `dontaudit`, the silenced ones).
     pub(crate) fn perms_of(&self, e: &Entry) -> u32 {
         if e.specified == AVTAB_AUDITDENY {
@@ -200,6 +256,28 @@ impl RuleIndex {
             .filter(|(bit, _)| bit & mask != 0)
             .map(|(_, name)| name.as_str())
             .collect()
+    }
+}
+
+/// Positions of items grouped by key (stable), given the key offsets.
+fn bucket_order(keys: impl Iterator<Item = u16>, offsets: &[u32]) -> Vec<u32> {
+    let mut next: Vec<u32> = offsets.to_vec();
+    let mut order = vec![0u32; offsets.last().map_or(0, |&n| n as usize)];
+    for (i, k) in keys.enumerate() {
+        let Some(slot) = next.get_mut(usize::from(k)) else { continue };
+        if let (Some(o), Ok(i)) = (order.get_mut(*slot as usize), u32::try_from(i)) {
+            *o = i;
+        }
+        *slot += 1;
+    }
+    order
+}
+
+/// `[start, end]` of a `windows(2)` item as a range.
+fn range_of(pair: &[u32]) -> Option<std::ops::Range<usize>> {
+    match pair {
+        [start, end] => Some(*start as usize..*end as usize),
+        _ => None,
     }
 }
 
