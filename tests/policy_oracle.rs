@@ -10,7 +10,7 @@
 //! * `exprs`: our own CIL with every conditional operator nested (`corpus/policy/mini`),
 //!   compiled with `secilc`: every rule line, so every expression's text, must match.
 //! * `ports`: every portcon boundary ± 1 against the kernel's first match in setools' order.
-//! * `live`: live booleans read from a fake `/sys/fs/selinux/booleans`.
+//! * `live`: live booleans read from a fake `/sys/fs/selinux/booleans`; partial loads.
 //!
 //! `seinfo` counts are compared in `tests/binpol.rs` and `matchpathcon` lookups in
 //! `tests/fcontext_oracle.rs`; the CLI's output is compared in `tests/cli_policy.rs`.

@@ -1,9 +1,9 @@
 //! `avc-fix policy …`: query the policy like `matchpathcon`, `sesearch` and `seinfo`, with
 //! the same text output, plus effective access with the booleans it depends on.
 //!
-//! Every subcommand loads the policy once ([`load`]) and answers from it; the hidden `batch`
-//! subcommand answers one query per line of a file with a single load (for benchmarks and
-//! scripts). Exit status as for `suggest`: 0 answered, 2 bad arguments or names the policy
+//! Every subcommand loads the policy once ([`load`]), only the parts it needs, and answers
+//! from it; the hidden `batch` subcommand answers one query per line of a file with a single
+//! load (for benchmarks and scripts). Exit status as for `suggest`: 0 answered, 2 bad arguments or names the policy
 //! does not define, 3 the policy could not be read.
 
 mod info;
@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail};
 use clap::Parser;
 use selinux_audit::policy::binary::{BinaryPolicy, QueryError};
 use selinux_audit::policy::{PolicyChoice, PolicyModel};
-use selinux_audit::system::load_policy;
+use selinux_audit::system::{PolicyRequest, load_policy};
 
 use crate::args::{Format, PolicySource};
 
@@ -96,7 +96,17 @@ impl PolicyCommand {
 /// Runs a `policy` subcommand; returns the exit status.
 pub fn run(cmd: &PolicyCommand) -> Result<u8> {
     let common = cmd.common();
-    let model = load(&common.source)?;
+    // Only what the command needs: a lookup never reads the binary policy, the rule queries
+    // never read file_contexts (each is most of a single command's time).
+    let (file_contexts, binary) = match cmd {
+        PolicyCommand::Lookup(_) => (true, false),
+        PolicyCommand::Batch(_) => (true, true),
+        _ => (false, true),
+    };
+    let mut req = common.source.request();
+    req.want_file_contexts = file_contexts;
+    req.want_binary = binary;
+    let model = load(&req, &common.source)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let code = match cmd {
@@ -152,8 +162,8 @@ fn batch(model: &PolicyModel, args: &BatchArgs, out: &mut impl Write) -> Result<
 
 /// Loads the policy for `policy` queries: like `suggest`, but never the approximate
 /// built-in baseline (answers must be the policy's own); warnings go to standard error.
-pub fn load(source: &PolicySource) -> Result<PolicyModel> {
-    let (model, warnings) = load_policy(&source.request()).context("cannot use the policy")?;
+pub fn load(req: &PolicyRequest, source: &PolicySource) -> Result<PolicyModel> {
+    let (model, warnings) = load_policy(req).context("cannot use the policy")?;
     if model.origin.choice == PolicyChoice::Baseline {
         bail!(
             "no SELinux policy found ({} names none): pass --policy-root DIR or --policy FILE",

@@ -1,5 +1,6 @@
-//! Live booleans: with the running policy, `load_policy` takes the current values from the
-//! (here fake) `/sys/fs/selinux/booleans` and every query answers under them.
+//! `load_policy`: with the running policy it takes the current boolean values from the (here
+//! fake) `/sys/fs/selinux/booleans` and every query answers under them; it reads only the
+//! parts of the policy asked for.
 
 use std::fs;
 
@@ -62,4 +63,20 @@ fn running_policy_uses_the_kernels_boolean_values() {
         PolicyRequest { policy_file: Some(DEBIAN_POLICY.into()), live_booleans: bools, ..req };
     let (model, _) = load_policy(&req).unwrap();
     assert_eq!(model.binary.as_ref().unwrap().boolean("httpd_can_network_connect"), Some(false));
+}
+
+/// Callers that need one part of the policy skip the other (and are not told it is missing).
+#[test]
+fn loads_only_the_parts_asked_for() {
+    let root = std::path::PathBuf::from("/etc/selinux/default");
+    let req = PolicyRequest { root: Some(root), want_binary: false, ..PolicyRequest::default() };
+    let (model, warnings) = load_policy(&req).unwrap();
+    assert!(model.binary.is_none() && model.file_contexts.is_some());
+    assert!(!model.approximate);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let req = PolicyRequest { want_binary: true, want_file_contexts: false, ..req };
+    let (model, warnings) = load_policy(&req).unwrap();
+    assert!(model.binary.is_some() && model.file_contexts.is_none());
+    assert!(!model.approximate, "nothing was asked of file_contexts");
+    assert!(warnings.is_empty(), "{warnings:?}");
 }

@@ -36,6 +36,10 @@ pub struct PolicyRequest {
     /// The running kernel's booleans, one file per boolean (normally
     /// `/sys/fs/selinux/booleans`); read only when the running policy is used.
     pub live_booleans: PathBuf,
+    /// Read the file contexts (default); callers that only query the binary policy skip them.
+    pub want_file_contexts: bool,
+    /// Read the binary policy (default); callers that only look up paths skip it.
+    pub want_binary: bool,
 }
 
 impl Default for PolicyRequest {
@@ -46,6 +50,8 @@ impl Default for PolicyRequest {
             config: PathBuf::from("/etc/selinux/config"),
             running_policy: PathBuf::from("/sys/fs/selinux/policy"),
             live_booleans: PathBuf::from("/sys/fs/selinux/booleans"),
+            want_file_contexts: true,
+            want_binary: true,
         }
     }
 }
@@ -75,13 +81,19 @@ pub fn load_policy(req: &PolicyRequest) -> Result<(PolicyModel, Vec<String>), Po
             (None, Some(r)) => highest_policy_file(r),
             (None, None) => None,
         };
-        return build(PolicyChoice::Explicit, root, policy_file, true, warnings);
+        return build(req, PolicyChoice::Explicit, root, policy_file, true, warnings);
     }
 
     let root = detect_root(&req.config);
     if req.running_policy.is_file() {
-        let (mut model, mut warnings) =
-            build(PolicyChoice::Running, root, Some(req.running_policy.clone()), false, warnings)?;
+        let (mut model, mut warnings) = build(
+            req,
+            PolicyChoice::Running,
+            root,
+            Some(req.running_policy.clone()),
+            false,
+            warnings,
+        )?;
         if let Some(binary) = model.binary.as_mut() {
             apply_live_booleans(binary, &req.live_booleans, &mut warnings);
         }
@@ -89,8 +101,8 @@ pub fn load_policy(req: &PolicyRequest) -> Result<(PolicyModel, Vec<String>), Po
     }
     if let Some(root) = root {
         let file = highest_policy_file(&root);
-        match build(PolicyChoice::Installed, Some(root.clone()), file, false, Vec::new()) {
-            Ok((model, w)) if model.file_contexts.is_some() => {
+        match build(req, PolicyChoice::Installed, Some(root.clone()), file, false, Vec::new()) {
+            Ok((model, w)) if model.file_contexts.is_some() || !req.want_file_contexts => {
                 warnings.extend(w);
                 return Ok((model, warnings));
             }
@@ -153,6 +165,7 @@ fn root_of_policy_file(file: &Path) -> Option<PathBuf> {
 }
 
 fn build(
+    req: &PolicyRequest,
     choice: PolicyChoice,
     root: Option<PathBuf>,
     policy_file: Option<PathBuf>,
@@ -160,6 +173,7 @@ fn build(
     mut warnings: Vec<String>,
 ) -> Result<(PolicyModel, Vec<String>), PolicyError> {
     let file_contexts = match &root {
+        _ if !req.want_file_contexts => None,
         Some(r) => match load_file_contexts(r) {
             Ok(fc) => Some(fc),
             Err(e) if strict => return Err(e),
@@ -174,6 +188,7 @@ fn build(
         }
     };
     let binary = match &policy_file {
+        _ if !req.want_binary => None,
         Some(path) => match std::fs::read(path) {
             Ok(bytes) => match BinaryPolicy::parse(&bytes) {
                 Ok(p) => Some(p),
@@ -201,7 +216,7 @@ fn build(
     };
     let customizable_types = root.as_deref().map(read_customizable_types).unwrap_or_default();
     let version = binary.as_ref().map(BinaryPolicy::version);
-    let approximate = file_contexts.is_none();
+    let approximate = file_contexts.is_none() && req.want_file_contexts;
     Ok((
         PolicyModel {
             file_contexts,
