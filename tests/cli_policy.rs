@@ -222,7 +222,7 @@ fn allow_json_and_errors() {
     assert_eq!(rule["condition"]["expression"], "httpd_read_user_content");
     assert_eq!(rule["condition"]["branch"], true);
     assert_eq!(rule["condition"]["enabled"], false);
-    assert_eq!(v["changed_booleans"], serde_json::json!([]));
+    assert_eq!(v["changed_booleans"], serde_json::json!({}));
     for (args, code) in [
         (&["policy", "allow", "-s", "no_such_t"][..], 2),
         (&["policy", "allow", "-s", "httpd_t", "-c", "file", "-p", "bind"], 2),

@@ -1,6 +1,7 @@
 //! `avc-fix policy allow` (rules as written, printed like `sesearch`) and
 //! `avc-fix policy access` (effective access and the booleans it depends on).
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -101,8 +102,8 @@ impl AllowArgs {
 #[derive(Serialize)]
 struct RulesDocument<'a> {
     policy: PolicySummary,
-    /// Booleans whose current value is not the policy file's default.
-    changed_booleans: Vec<(&'a str, bool)>,
+    /// Booleans whose current value is not the policy file's default: name → value.
+    changed_booleans: BTreeMap<&'a str, bool>,
     rules: Vec<TeRule<'a>>,
 }
 
@@ -127,7 +128,7 @@ pub fn run_allow(
         Format::Json => {
             let doc = RulesDocument {
                 policy: PolicySummary::of(model),
-                changed_booleans: p.changed_booleans(),
+                changed_booleans: p.changed_booleans().into_iter().collect(),
                 rules,
             };
             serde_json::to_writer_pretty(&mut *out, &doc)?;
@@ -170,7 +171,7 @@ pub struct AccessArgs {
 #[derive(Serialize)]
 struct AccessDocument<'a> {
     policy: PolicySummary,
-    changed_booleans: Vec<(&'a str, bool)>,
+    changed_booleans: BTreeMap<&'a str, bool>,
     targets: Vec<TargetAccess<'a>>,
 }
 
@@ -217,7 +218,7 @@ pub fn run_access(
         Format::Json => {
             let doc = AccessDocument {
                 policy: PolicySummary::of(model),
-                changed_booleans: p.changed_booleans(),
+                changed_booleans: p.changed_booleans().into_iter().collect(),
                 targets,
             };
             serde_json::to_writer_pretty(&mut *out, &doc)?;
