@@ -64,6 +64,17 @@ pub fn check_binary_policy(data: &[u8]) {
             let _ = p.targets_allowing(a, "file", &["read"]);
         }
         let _ = p.port_type(6, 80);
+        if let Some(a) = types.first() {
+            let _ = p.access_targets(a, "file", &["read"]);
+            let q = crate::policy::binary::RuleQuery::allow().source(a);
+            for rule in p.search_rules(&q).unwrap_or_default() {
+                let _ = rule.to_string();
+            }
+        }
+        for rule in p.search_rules(&crate::policy::binary::RuleQuery::new(&[])).unwrap_or_default()
+        {
+            let _ = rule.to_string();
+        }
         check_decide(&p, &types);
     }
 }

@@ -334,3 +334,76 @@ fn converted_versions_24_to_32() {
         }
     }
 }
+
+/// Current boolean values: set ones replace the stored defaults for every query; an unknown
+/// name changes nothing.
+#[test]
+fn set_booleans_changes_every_query() {
+    let mut p = BinaryPolicy::parse(super::debian_bytes()).unwrap();
+    assert_eq!(
+        p.set_booleans(&[("httpd_can_network_connect", true), ("nis_enabled", true)]),
+        Err(QueryError::UnknownBoolean("nis_enabled".into()))
+    );
+    assert_eq!(p.boolean("httpd_can_network_connect"), Some(false));
+    assert!(p.changed_booleans().is_empty());
+    p.set_boolean("httpd_can_network_connect", true).unwrap();
+    assert_eq!(p.boolean("httpd_can_network_connect"), Some(true));
+    assert_eq!(p.boolean_default("httpd_can_network_connect"), Some(false));
+    assert!(p.booleans().contains(&("httpd_can_network_connect", true)));
+    assert_eq!(p.changed_booleans(), [("httpd_can_network_connect", true)]);
+    assert!(p.allows("httpd_t", "unreserved_port_t", "tcp_socket", &["name_connect"]).unwrap());
+    assert_eq!(p.targets_allowing("httpd_t", "tcp_socket", &["name_connect"]).unwrap().len(), 232);
+    // Flips are counted from the current value: turning it off again is what would deny.
+    assert!(
+        p.booleans_that_allow("httpd_t", "unreserved_port_t", "tcp_socket", &["name_connect"])
+            .unwrap()
+            .is_empty()
+    );
+    let overridden = [("httpd_can_network_connect", false)];
+    assert!(
+        !p.allows_with_booleans(
+            "httpd_t",
+            "http_port_t",
+            "tcp_socket",
+            &["name_connect"],
+            &overridden
+        )
+        .unwrap()
+    );
+    let p = p.with_booleans(&[("httpd_can_network_connect", false)]).unwrap();
+    assert!(!p.allows("httpd_t", "unreserved_port_t", "tcp_socket", &["name_connect"]).unwrap());
+    assert!(p.changed_booleans().is_empty());
+}
+
+/// Effective access with the booleans that change it (policy.md §4 q03, q05, q06 and the
+/// audit2why verdicts), each answer re-checked with a single-pair query.
+#[test]
+fn access_targets_with_booleans() {
+    let p = debian();
+    let read = ["read", "open", "getattr"];
+    let all = p.access_targets("httpd_t", "file", &read).unwrap();
+    let allowed: Vec<&str> = all.iter().filter(|a| a.allowed).map(|a| a.target).collect();
+    assert_eq!(allowed, p.targets_allowing("httpd_t", "file", &read).unwrap());
+    assert_eq!(allowed.len(), 111);
+    let home = all.iter().find(|a| a.target == "user_home_t").unwrap();
+    assert!(!home.allowed);
+    assert!(home.booleans.contains(&"httpd_read_user_content"), "{home:?}");
+    let connect = p.access_targets("httpd_t", "tcp_socket", &["name_connect"]).unwrap();
+    let dns = connect.iter().find(|a| a.target == "dns_port_t").unwrap();
+    assert!(dns.allowed && dns.booleans.is_empty(), "{dns:?}");
+    let unreserved = connect.iter().find(|a| a.target == "unreserved_port_t").unwrap();
+    assert_eq!(unreserved.booleans, ["allow_ypbind", "httpd_can_network_connect"]);
+    assert_eq!(connect.len(), 232, "port_type with httpd_can_network_connect");
+    for (class, perms, list) in
+        [("file", &read[..], &all), ("tcp_socket", &["name_connect"], &connect)]
+    {
+        for a in list.iter() {
+            assert_eq!(p.allows("httpd_t", a.target, class, perms).unwrap(), a.allowed, "{a:?}");
+            for b in &a.booleans {
+                let flipped = [(*b, !p.boolean(b).unwrap())];
+                let then = p.allows_with_booleans("httpd_t", a.target, class, perms, &flipped);
+                assert_eq!(then.unwrap(), !a.allowed, "{a:?} {b}");
+            }
+        }
+    }
+}

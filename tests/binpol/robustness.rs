@@ -4,7 +4,7 @@
 //! must not panic either.
 
 use selinux_audit::PolicyError;
-use selinux_audit::policy::binary::BinaryPolicy;
+use selinux_audit::policy::binary::{BinaryPolicy, RuleKind, RuleQuery};
 
 use super::debian_bytes;
 use super::mini::{as_v35, v33_bytes};
@@ -85,6 +85,22 @@ fn exercise(p: &BinaryPolicy) {
         for proto in [6, 17, 33, 132] {
             let _ = p.port_type(proto, port);
         }
+    }
+    // Rule searches (and their text) over whatever was read.
+    let bools: Vec<&str> = p.booleans().iter().map(|&(n, _)| n).collect();
+    for rule in p.search_rules(&RuleQuery::new(&[])).unwrap_or_default() {
+        let _ = rule.to_string();
+    }
+    for &s in types.iter().take(3) {
+        let q = RuleQuery::allow().source(s).perms(&["read"]);
+        let _ = p.search_rules(&q);
+        let _ = p.search_rules(&RuleQuery::new(&RuleKind::TYPE).target(s).direct(true));
+        for &c in classes.iter().take(2) {
+            let _ = p.access_targets(s, c, &[]);
+        }
+    }
+    if let Some(b) = bools.first() {
+        let _ = p.search_rules(&RuleQuery::new(&[]).boolean(b));
     }
 }
 

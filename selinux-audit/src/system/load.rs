@@ -5,6 +5,10 @@
 //! contexts from the configured root; otherwise `/etc/selinux/config` → `SELINUXTYPE` → the
 //! highest-numbered `policy/policy.N` of that root; otherwise the built-in baseline, marked
 //! approximate. Each step that is skipped or fails adds a warning that says why.
+//!
+//! With the running policy, the kernel's current boolean values
+//! (`/sys/fs/selinux/booleans/NAME`) replace the policy file's defaults; with any other policy
+//! the file's defaults are the truth.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +17,7 @@ use crate::policy::baseline::baseline_model;
 use crate::policy::binary::BinaryPolicy;
 use crate::policy::{PolicyChoice, PolicyModel, PolicyOrigin};
 
+use super::booleans::{LiveBooleans, read_live_booleans};
 use super::policy_files::{
     detect_root, highest_policy_file, load_file_contexts, read_customizable_types,
 };
@@ -28,6 +33,13 @@ pub struct PolicyRequest {
     pub config: PathBuf,
     /// The running policy (normally `/sys/fs/selinux/policy`).
     pub running_policy: PathBuf,
+    /// The running kernel's booleans, one file per boolean (normally
+    /// `/sys/fs/selinux/booleans`); read only when the running policy is used.
+    pub live_booleans: PathBuf,
+    /// Read the file contexts (default); callers that only query the binary policy skip them.
+    pub want_file_contexts: bool,
+    /// Read the binary policy (default); callers that only look up paths skip it.
+    pub want_binary: bool,
 }
 
 impl Default for PolicyRequest {
@@ -37,6 +49,9 @@ impl Default for PolicyRequest {
             policy_file: None,
             config: PathBuf::from("/etc/selinux/config"),
             running_policy: PathBuf::from("/sys/fs/selinux/policy"),
+            live_booleans: PathBuf::from("/sys/fs/selinux/booleans"),
+            want_file_contexts: true,
+            want_binary: true,
         }
     }
 }
@@ -66,23 +81,28 @@ pub fn load_policy(req: &PolicyRequest) -> Result<(PolicyModel, Vec<String>), Po
             (None, Some(r)) => highest_policy_file(r),
             (None, None) => None,
         };
-        return build(PolicyChoice::Explicit, root, policy_file, true, warnings);
+        return build(req, PolicyChoice::Explicit, root, policy_file, true, warnings);
     }
 
     let root = detect_root(&req.config);
     if req.running_policy.is_file() {
-        return build(
+        let (mut model, mut warnings) = build(
+            req,
             PolicyChoice::Running,
             root,
             Some(req.running_policy.clone()),
             false,
             warnings,
-        );
+        )?;
+        if let Some(binary) = model.binary.as_mut() {
+            apply_live_booleans(binary, &req.live_booleans, &mut warnings);
+        }
+        return Ok((model, warnings));
     }
     if let Some(root) = root {
         let file = highest_policy_file(&root);
-        match build(PolicyChoice::Installed, Some(root.clone()), file, false, Vec::new()) {
-            Ok((model, w)) if model.file_contexts.is_some() => {
+        match build(req, PolicyChoice::Installed, Some(root.clone()), file, false, Vec::new()) {
+            Ok((model, w)) if model.file_contexts.is_some() || !req.want_file_contexts => {
                 warnings.extend(w);
                 return Ok((model, warnings));
             }
@@ -100,6 +120,44 @@ pub fn load_policy(req: &PolicyRequest) -> Result<(PolicyModel, Vec<String>), Po
     Ok((baseline_model(), warnings))
 }
 
+/// Sets the running kernel's boolean values on the running policy. Problems are warnings: the
+/// policy's defaults stay in force for whatever could not be read.
+fn apply_live_booleans(binary: &mut BinaryPolicy, dir: &Path, warnings: &mut Vec<String>) {
+    let LiveBooleans { values, problems } = match read_live_booleans(dir) {
+        Ok(read) => read,
+        Err(e) => {
+            warnings.push(format!("live booleans unreadable, using the policy's defaults: {e}"));
+            return;
+        }
+    };
+    warnings.extend(problems.into_iter().map(|p| format!("live boolean skipped: {p}")));
+    let mut known = Vec::with_capacity(values.len());
+    for (name, value) in &values {
+        if binary.boolean_default(name).is_some() {
+            known.push((name.as_str(), *value));
+        } else {
+            warnings.push(format!("live boolean {name} is not in the running policy; ignored"));
+        }
+    }
+    if binary.set_booleans(&known).is_err() {
+        warnings.push("live booleans could not be applied; using the policy's defaults".into());
+        return;
+    }
+    let changed: Vec<String> = binary
+        .changed_booleans()
+        .into_iter()
+        .map(|(name, on)| format!("{name}={}", if on { "on" } else { "off" }))
+        .collect();
+    if !changed.is_empty() {
+        warnings.push(format!(
+            "{} boolean(s) differ from the policy file's defaults (live values from {} used): {}",
+            changed.len(),
+            dir.display(),
+            changed.join(", ")
+        ));
+    }
+}
+
 /// `ROOT/policy/policy.N` → `ROOT`, when `ROOT/contexts/files` exists.
 fn root_of_policy_file(file: &Path) -> Option<PathBuf> {
     let root = file.parent()?.parent()?;
@@ -107,6 +165,7 @@ fn root_of_policy_file(file: &Path) -> Option<PathBuf> {
 }
 
 fn build(
+    req: &PolicyRequest,
     choice: PolicyChoice,
     root: Option<PathBuf>,
     policy_file: Option<PathBuf>,
@@ -114,6 +173,7 @@ fn build(
     mut warnings: Vec<String>,
 ) -> Result<(PolicyModel, Vec<String>), PolicyError> {
     let file_contexts = match &root {
+        _ if !req.want_file_contexts => None,
         Some(r) => match load_file_contexts(r) {
             Ok(fc) => Some(fc),
             Err(e) if strict => return Err(e),
@@ -128,6 +188,7 @@ fn build(
         }
     };
     let binary = match &policy_file {
+        _ if !req.want_binary => None,
         Some(path) => match std::fs::read(path) {
             Ok(bytes) => match BinaryPolicy::parse(&bytes) {
                 Ok(p) => Some(p),
@@ -155,7 +216,7 @@ fn build(
     };
     let customizable_types = root.as_deref().map(read_customizable_types).unwrap_or_default();
     let version = binary.as_ref().map(BinaryPolicy::version);
-    let approximate = file_contexts.is_none();
+    let approximate = file_contexts.is_none() && req.want_file_contexts;
     Ok((
         PolicyModel {
             file_contexts,

@@ -16,7 +16,7 @@
 use super::class::Class;
 use super::constraint::{Constraint, ConstraintTerm};
 use super::secctx::{Ctx, dominates};
-use super::{BinaryPolicy, render};
+use super::{BinaryPolicy, reason_render};
 use crate::policy::binary::mls::MlsLevel;
 
 /// Attribute bits of a leaf.
@@ -230,7 +230,7 @@ impl BinaryPolicy {
                 }
                 leaf => {
                     let holds = self.leaf_holds(leaf, s, t);
-                    let (text, phrase) = render::leaf_text(self, leaf, s, t, holds);
+                    let (text, phrase) = reason_render::leaf_text(self, leaf, s, t, holds);
                     let mark = if holds { "" } else { " -Fail-" };
                     let shown = format!("({text}{mark})");
                     leaves.push(Leaf { text: format!("({text})"), holds, phrase });

@@ -180,7 +180,7 @@ fn policy(stored: [bool; 4]) -> BinaryPolicy {
         Ebitmap::from_bits([3]),
     ];
     let idx = Index::build(&db);
-    BinaryPolicy { db, idx }
+    BinaryPolicy { db, idx, search: std::sync::OnceLock::new() }
 }
 
 fn ctx(text: &str) -> SecurityContext {

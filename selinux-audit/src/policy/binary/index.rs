@@ -108,9 +108,9 @@ pub(crate) struct Index {
     pub(crate) class_by_name: HashMap<String, usize>,
     pub(crate) class_by_value: Vec<Option<usize>>,
     pub(crate) bool_by_name: HashMap<String, usize>,
-    /// Boolean value − 1 → stored state.
+    /// Boolean value − 1 → current state (the stored one until set).
     pub(crate) bool_state: Vec<bool>,
-    /// Node states under the stored boolean values.
+    /// Node states under the current boolean values.
     pub(crate) default_cond: Vec<Option<bool>>,
     pub(crate) access: IntMap<u64, Access>,
     pub(crate) cond_refs: Vec<CondRef>,

@@ -3,7 +3,7 @@
 //!
 //! Type rules in a kernel policy are keyed by concrete types (the compiler expands
 //! attributes), and the kernel looks them up by the exact pair, so no attribute expansion is
-//! done here. Conditional type rules count when their node is enabled under the stored
+//! done here. Conditional type rules count when their node is enabled under the current
 //! boolean values.
 
 use super::avtab::{AVTAB_CHANGE, AVTAB_MEMBER, AVTAB_TRANSITION};
@@ -33,7 +33,7 @@ pub struct TypeTransition<'a> {
     pub class: &'a str,
     /// New type.
     pub new_type: &'a str,
-    /// True when the rule is conditional (and enabled under the stored booleans).
+    /// True when the rule is conditional (and enabled under the current booleans).
     pub conditional: bool,
 }
 

@@ -11,7 +11,8 @@
 //! * types may be named by alias; rules written on attributes apply to every member
 //!   (expansion through the policy's type→attribute map, on both sides);
 //! * conditional rules are enabled by evaluating each node's expression from boolean values
-//!   (the stored defaults, optionally overridden), never from the stored node state;
+//!   (the current ones — the stored defaults unless set with [`BinaryPolicy::set_booleans`] —
+//!   optionally overridden per query), never from the stored node state;
 //! * the permissions of a query must all be granted, possibly by different rules;
 //! * the access queries (`allows`, `targets_allowing`, …) do not evaluate constraints;
 //!   [`BinaryPolicy::decide`] does, with role transitions and type bounds, on full contexts,
@@ -21,12 +22,16 @@
 //! header), `symtab`, `class` and `constraint` (symbol tables), `avtab` and `cond` (rules),
 //! `rules` (role/filename/range transitions), `ocontext` (object contexts, genfs), `mls`
 //! (levels, ranges, contexts), `index` (lookup structures), `names`, `query` and `labels`
-//! (the query API), `stats` (seinfo-style counts); the decision engine: `decide` (the
+//! (the query API), `access` (effective access and the booleans it hangs on), `booleans`
+//! (current boolean values), `search` + `search_index` + `render` (rule search and
+//! `sesearch`-style text), `stats` (seinfo-style counts); the decision engine: `decide` (the
 //! kernel's steps and audit2why's category), `verdict` (its result types), `secctx`
 //! (contexts and MLS levels in values), `constraint_eval` (constraint evaluation and
-//! rendering), `boolsearch` (boolean combinations), `render` (text for people).
+//! rendering), `boolsearch` (boolean combinations), `reason_render` (reasons as text).
 
+mod access;
 pub mod avtab;
+mod booleans;
 mod boolsearch;
 pub mod class;
 pub mod cond;
@@ -42,17 +47,24 @@ mod names;
 pub mod ocontext;
 pub mod policydb;
 mod query;
+mod reason_render;
 mod render;
 pub mod rules;
+mod search;
+mod search_index;
 mod secctx;
 mod stats;
 pub mod symtab;
 mod verdict;
 
+use std::sync::OnceLock;
+
 use crate::error::PolicyError;
+pub use access::TargetAccess;
 use index::Index;
 pub use labels::{PortLabel, TypeTransition, protocol_name};
 pub use policydb::{HandleUnknown, PolicyDb};
+pub use search::{RuleCondition, RuleKind, RuleQuery, TeRule};
 pub use stats::PolicyStats;
 pub use verdict::{
     Audit2Why, Audit2WhyCategory, BooleanOption, BooleanValue, Reason, Side, Verdict,
@@ -105,6 +117,8 @@ pub enum QueryError {
 pub struct BinaryPolicy {
     db: PolicyDb,
     idx: Index,
+    /// Built on the first rule search.
+    search: OnceLock<search_index::RuleIndex>,
 }
 
 impl BinaryPolicy {
@@ -113,7 +127,7 @@ impl BinaryPolicy {
     pub fn parse(bytes: &[u8]) -> Result<BinaryPolicy, PolicyError> {
         let db = PolicyDb::read(bytes)?;
         let idx = Index::build(&db);
-        Ok(BinaryPolicy { db, idx })
+        Ok(BinaryPolicy { db, idx, search: OnceLock::new() })
     }
 
     /// The policy version (24–35).
@@ -156,13 +170,7 @@ impl BinaryPolicy {
         Ok(out)
     }
 
-    /// A boolean's value as stored in the policy (the persistent default).
-    pub fn boolean(&self, name: &str) -> Option<bool> {
-        let i = *self.idx.bool_by_name.get(name)?;
-        self.db.symbols.bools.entries.get(i).map(|b| b.state)
-    }
-
-    /// Whether `src` may do every one of `perms` on `tgt`:`class` under the policy's boolean
+    /// Whether `src` may do every one of `perms` on `tgt`:`class` under the current boolean
     /// values (TE allow rules, attributes expanded, conditional rules evaluated; constraints
     /// are not evaluated). An empty `perms` is trivially allowed.
     pub fn allows(
@@ -198,7 +206,7 @@ impl BinaryPolicy {
             .and_then(|p| self.type_name(p.context.type_value))
     }
 
-    /// `type_transition src tgt:class → result` (unnamed), if any, under the policy's
+    /// `type_transition src tgt:class → result` (unnamed), if any, under the current
     /// boolean values.
     pub fn type_transition(&self, src: &str, tgt: &str, class: &str) -> Option<&str> {
         self.type_rule(avtab::AVTAB_TRANSITION, src, tgt, class)

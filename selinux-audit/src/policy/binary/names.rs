@@ -166,14 +166,6 @@ impl BinaryPolicy {
         perms.into_iter().map(|(n, _)| n).collect()
     }
 
-    /// All booleans with their stored values, sorted by name.
-    pub fn booleans(&self) -> Vec<(&str, bool)> {
-        let mut out: Vec<(&str, bool)> =
-            self.db.symbols.bools.entries.iter().map(|b| (b.name.as_str(), b.state)).collect();
-        out.sort_unstable();
-        out
-    }
-
     /// How much a boolean opens: the number of allow rules in the conditional nodes whose
     /// expression reads it. `None` for an unknown boolean. Used to prefer the narrowest one.
     pub fn boolean_breadth(&self, name: &str) -> Option<usize> {

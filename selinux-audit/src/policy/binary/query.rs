@@ -23,7 +23,7 @@ struct Operands<'a> {
 }
 
 impl BinaryPolicy {
-    /// Node states for the stored boolean values with `overrides` applied.
+    /// Node states for the current boolean values with `overrides` applied.
     fn cond_states(
         &self,
         overrides: &[(&str, bool)],
@@ -82,7 +82,7 @@ impl BinaryPolicy {
         Ok(allowed & o.need == o.need)
     }
 
-    /// The permissions `src` has on `tgt`:`class` (stored boolean values), in bit order.
+    /// The permissions `src` has on `tgt`:`class` (current boolean values), in bit order.
     pub fn allowed_perms(
         &self,
         src: &str,
@@ -149,7 +149,7 @@ impl BinaryPolicy {
         Ok(out)
     }
 
-    /// Booleans that, flipped alone from their stored value, would let `src` do all of `perms`
+    /// Booleans that, flipped alone from their current value, would let `src` do all of `perms`
     /// on `tgt`:`class` (what audit2why reports). Empty when it is already allowed or when no
     /// single flip is enough. Sorted by name.
     pub fn booleans_that_allow(
@@ -186,7 +186,7 @@ impl BinaryPolicy {
             let Some(b) = self.db.symbols.bools.entries.iter().find(|b| b.value == value) else {
                 continue;
             };
-            let flipped = self.cond_states(&[(b.name.as_str(), !b.state)])?;
+            let flipped = self.cond_states(&[(b.name.as_str(), !self.current_bool(b.value))])?;
             let (allowed, _, _) = self.idx.compute(o.source, o.target, o.class_value, &flipped);
             if allowed & o.need == o.need {
                 out.push(b.name.as_str());
@@ -197,7 +197,7 @@ impl BinaryPolicy {
     }
 
     /// True when a denial of every one of `perms` would not be audited (`dontaudit`), under
-    /// the stored boolean values. False for an empty `perms`.
+    /// the current boolean values. False for an empty `perms`.
     pub fn dontaudits(
         &self,
         src: &str,

@@ -8,7 +8,7 @@ use super::avtab::{
 };
 
 /// What `seinfo` reports for a policy (plus a few splits it does not print).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PolicyStats {
     /// Classes.
