@@ -26,6 +26,10 @@ pub enum Command {
     /// Query the policy: file context lookups, allow rules, ports, counts.
     #[command(subcommand)]
     Policy(crate::policy_cmd::PolicyCommand),
+    /// Parse logs and print one JSON line per denial record (NDJSON), nothing merged.
+    Parse(crate::parse_cmd::ParseArgs),
+    /// For each distinct denial, the reasoning chain that leads to its fix.
+    Explain(crate::explain::ExplainArgs),
 }
 
 /// Which policy to use; shared by every subcommand.

@@ -6,8 +6,10 @@
 //! could not be read at all (the other inputs are still processed and reported).
 
 mod args;
+mod explain;
 mod inputs;
 mod output;
+mod parse_cmd;
 mod policy_cmd;
 mod suggest;
 mod why;
@@ -31,6 +33,8 @@ fn main() -> ExitCode {
         args::Command::Suggest(a) => suggest::run(&a),
         args::Command::Why(a) => why::run(&a),
         args::Command::Policy(c) => policy_cmd::run(&c),
+        args::Command::Parse(a) => parse_cmd::run(&a),
+        args::Command::Explain(a) => explain::run(&a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
