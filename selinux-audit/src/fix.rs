@@ -73,6 +73,30 @@ pub struct FileToWrite {
     pub content: String,
 }
 
+/// One piece of evidence about a fix: what was checked and whether it held.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// Stable name (`path-from-kernel`, `policy-allows`, `simulated`, …; the README lists them).
+    pub name: String,
+    /// Whether it held.
+    pub passed: bool,
+    /// What exactly was found, in words.
+    pub detail: String,
+}
+
+/// The fix simulated against the loaded policy: its commands applied to a model of the
+/// labels, port labels and booleans, then every denial it covers decided again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verification {
+    /// Ids of the covered denials the policy would allow after the fix.
+    pub allows: Vec<u32>,
+    /// Ids of the covered denials that would still be denied (or could not be decided).
+    pub remains: Vec<u32>,
+    /// Why the simulation could not decide (no binary policy, a type this policy lacks …),
+    /// and how to get a verified answer; `None` when every covered denial was decided.
+    pub unverified: Option<String>,
+}
+
 /// One proposed fix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
@@ -92,6 +116,15 @@ pub struct Fix {
     pub covers: Vec<u32>,
     /// Other fixes for the same denials, best first. Never applied automatically.
     pub alternatives: Vec<Fix>,
+    /// The evidence `confidence` is derived from, in the order it was gathered.
+    #[serde(default)]
+    pub checks: Vec<Check>,
+    /// What the fix would allow, simulated against the loaded policy.
+    #[serde(default)]
+    pub verified: Verification,
+    /// How `confidence` follows from `checks` and `verified`.
+    #[serde(default)]
+    pub confidence_why: String,
 }
 
 impl Fix {
@@ -118,7 +151,40 @@ impl Fix {
             (commands, why)
         };
         let shell = render_shell(&files, &commands);
-        Fix { kind, commands, files, shell, confidence, why, covers, alternatives: Vec::new() }
+        Fix {
+            kind,
+            commands,
+            files,
+            shell,
+            confidence,
+            why,
+            covers,
+            alternatives: Vec::new(),
+            checks: Vec::new(),
+            verified: Verification::default(),
+            confidence_why: String::new(),
+        }
+    }
+
+    /// Records one check (builder form).
+    pub fn check(mut self, name: &str, passed: bool, detail: impl Into<String>) -> Fix {
+        self.add_check(name, passed, detail);
+        self
+    }
+
+    /// Records one check; a later check of the same name replaces it.
+    pub fn add_check(&mut self, name: &str, passed: bool, detail: impl Into<String>) {
+        let check = Check { name: name.to_owned(), passed, detail: detail.into() };
+        match self.checks.iter_mut().find(|c| c.name == name) {
+            Some(c) => *c = check,
+            None => self.checks.push(check),
+        }
+    }
+
+    /// Replaces the commands (and re-renders `shell`), keeping everything else.
+    pub fn set_commands(&mut self, commands: Vec<Vec<ByteStr>>) {
+        self.shell = render_shell(&self.files, &commands);
+        self.commands = commands;
     }
 }
 

@@ -86,11 +86,45 @@ fn write_fix(out: &mut impl Write, label: &str, f: &Fix, indent: &str) -> Result
     for l in wrap(&f.why, WIDTH.saturating_sub(indent.len() + 3)) {
         writeln!(out, "{indent}   {l}")?;
     }
+    let evidence = evidence_line(f);
+    if !evidence.is_empty() {
+        for l in wrap(&evidence, WIDTH.saturating_sub(indent.len() + 3)) {
+            writeln!(out, "{indent}   {l}")?;
+        }
+    }
     if !f.shell.is_empty() {
         writeln!(out)?;
         write!(out, "{}", f.shell)?;
     }
     Ok(())
+}
+
+/// The checks and the simulation's result in one line: `evidence: ✓ a ✗ b → allows D1`.
+pub fn evidence_line(f: &Fix) -> String {
+    let mut parts: Vec<String> = f
+        .checks
+        .iter()
+        .map(|c| format!("{} {}", if c.passed { "✓" } else { "✗" }, c.name))
+        .collect();
+    let v = &f.verified;
+    let ids = |v: &[u32]| v.iter().map(|i| format!("D{i}")).collect::<Vec<_>>().join(" ");
+    if !v.allows.is_empty() {
+        parts.push(format!("→ allows {}", ids(&v.allows)));
+    }
+    let simulated = f.checks.iter().any(|c| c.name == "simulated");
+    if !v.remains.is_empty() && simulated {
+        parts.push(format!("→ still denied: {}", ids(&v.remains)));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    let mut line = format!("evidence: {}", parts.join(" "));
+    if let Some(u) = &v.unverified {
+        if simulated {
+            line.push_str(&format!(" (unverified: {u})"));
+        }
+    }
+    line
 }
 
 /// One line for a denial: verdict, types, class, permissions, object, command.

@@ -304,6 +304,24 @@ impl FileContexts {
         Resolved { key, substitutions, result }
     }
 
+    /// [`lookup`](Self::lookup) as if the specs of `skip` (e.g. [`FcFile::Local`]) were not
+    /// loaded: what the default would be once the local rules are deleted.
+    pub fn lookup_without(&self, path: &[u8], mode: FileMode, skip: FcFile) -> Lookup<'_> {
+        let normalized = normalize_path(path);
+        if normalized.is_empty() {
+            return Lookup::NoMatch;
+        }
+        let (key, _) = self.substitute_detail(normalized);
+        let keep = |i: usize| self.specs.get(i).is_some_and(|s| s.file != skip);
+        match self.index.find_where(&key, mode, &keep).and_then(|i| self.specs.get(i)) {
+            Some(spec) => match &spec.context {
+                Some(context) => Lookup::Context(context, spec),
+                None => Lookup::NoLabel(spec),
+            },
+            None => Lookup::NoMatch,
+        }
+    }
+
     /// Applies `.subs` then `.subs_dist` equivalences (at most one of each), as libselinux does
     /// before matching. Returns the path unchanged when none applies. (No normalisation: give
     /// it a [`normalize_path`] result to reproduce a lookup's key.)

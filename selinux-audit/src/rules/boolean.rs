@@ -100,7 +100,26 @@ pub fn boolean_fix(
         },
     );
     let conf = if best.affine { Confidence::High } else { Confidence::Medium };
-    let mut fix = make(best, conf, why);
+    let mut fix = make(best, conf, why)
+        .check(
+            "boolean-changes",
+            true,
+            format!("{} is {} now", best.name, if best.value { "off" } else { "on" }),
+        )
+        .check(
+            "boolean-named-after-domain",
+            best.affine,
+            format!(
+                "{} {} named after {domain}",
+                best.name,
+                if best.affine { "is" } else { "is not" }
+            ),
+        )
+        .check(
+            "boolean-narrow",
+            best.breadth <= BROAD,
+            format!("opens {} type(s) of {class} to {domain} (limit {BROAD})", best.breadth),
+        );
     for alt in cands.iter().filter(|c| c.value && c.name != best.name).take(2) {
         fix.alternatives.push(make(
             alt,

@@ -90,10 +90,37 @@ pub fn restore_fixes(
             confidence(policy, need.source, *verified),
             why,
             ids(&need.denials),
+        )
+        .check(
+            "path-from-kernel",
+            !need.source.is_heuristic(),
+            format!("the path comes from {}", need.source),
+        )
+        .check(
+            "default-differs",
+            true,
+            format!("file_contexts gives {default_type}, the log shows {}", need.current),
+        )
+        .check(
+            "policy-allows",
+            *verified == Some(true),
+            match verified {
+                Some(true) => format!("{} may do this on {default_type}", need.domain),
+                _ => super::unverified_reason(policy, &need.domain, default_type),
+            },
         );
         fixes.push((need.path.clone(), recursive, fix));
     }
     fixes.into_iter().map(|(_, _, f)| f).collect()
+}
+
+fn heuristic(needs: &[&ObjectNeed<'_>]) -> bool {
+    needs.iter().any(|n| n.source.is_heuristic())
+}
+
+/// True when something in the policy names the type for this use, beyond "it is allowed".
+fn has_evidence(c: &Candidate) -> bool {
+    c.standard_location.is_some() || c.transition || c.affinity
 }
 
 fn rule_fits(policy: &PolicyModel, rule: &Rule, need: &ObjectNeed<'_>) -> bool {
@@ -138,6 +165,23 @@ pub fn rule_fixes(
 
         let mut primary = fcontext_fix(policy, rule, &rule.type_, conf, &denials);
         primary.why = rule_why(policy, rule, first, *role, best, default, &covered, verified);
+        primary = primary
+            .check(
+                "path-from-kernel",
+                !heuristic(&covered),
+                format!("the path comes from {}", first.source),
+            )
+            .check(
+                "policy-allows",
+                verified == Some(true),
+                match verified {
+                    Some(true) => {
+                        format!("{} may do every denied access on {}", first.domain, rule.type_)
+                    }
+                    _ => super::unverified_reason(policy, &first.domain, &rule.type_),
+                },
+            )
+            .check("type-evidence", has_evidence(best), evidence(best, &best.type_));
         let mut alternatives = Vec::new();
         if let Some(eq) = equivalence_fix(policy, rule, best, conf, &denials) {
             if tree_has_other_types(policy, best) {

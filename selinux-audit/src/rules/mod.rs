@@ -12,6 +12,7 @@
 
 pub mod boolean;
 pub mod classify;
+pub mod evidence;
 pub mod label;
 pub mod label_fix;
 pub mod needs;
@@ -19,6 +20,7 @@ pub mod other;
 pub mod placement;
 pub mod port;
 pub mod scope;
+pub mod simulate;
 pub mod typechoice;
 
 use std::collections::BTreeSet;
@@ -119,6 +121,7 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
     fixes.extend(other::other_fixes(policy, &others, opts));
     fixes.extend(other::object_other_fixes(policy, &unexplained));
     fixes.extend(fixes_terminal);
+    evidence::finish(&mut fixes, denials, policy);
 
     let mut warnings = Vec::new();
     let unresolved = denials

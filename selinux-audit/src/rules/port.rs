@@ -115,6 +115,16 @@ pub fn port_fix(policy: &PolicyModel, need: &PortNeed<'_>) -> Option<Fix> {
     Some(fix)
 }
 
+/// The Linux default ephemeral port range (`net.ipv4.ip_local_port_range`).
+pub const EPHEMERAL_LOW: u16 = 32768;
+/// Upper end of [`EPHEMERAL_LOW`]'s range.
+pub const EPHEMERAL_HIGH: u16 = 60999;
+
+/// True for a port in the default ephemeral range.
+pub fn in_ephemeral_range(port: u16) -> bool {
+    (EPHEMERAL_LOW..=EPHEMERAL_HIGH).contains(&port)
+}
+
 /// IP protocol numbers as the binary policy stores them.
 fn protocol_number(protocol: &str) -> u8 {
     match protocol {
@@ -174,8 +184,43 @@ fn label_fix(policy: &PolicyModel, need: &PortNeed<'_>, op: &str) -> Option<Fix>
             need.current
         ));
     }
+    let ephemeral = in_ephemeral_range(need.port);
+    if ephemeral && need.perms.contains("name_bind") {
+        why.push_str(&format!(
+            " Warning: {} is in the kernel's ephemeral range ({EPHEMERAL_LOW}-{EPHEMERAL_HIGH} by default),              from which outgoing connections take their local ports: the service may find it taken.              Prefer configuring it to listen on a port below {EPHEMERAL_LOW}.",
+            need.port
+        ));
+    }
     let mut fix =
-        Fix::new(FixKind::Port, vec![make(best)], Vec::new(), conf, why, ids(&need.denials));
+        Fix::new(FixKind::Port, vec![make(best)], Vec::new(), conf, why, ids(&need.denials))
+            .check(
+                "port-unassigned",
+                op == "-a",
+                format!(
+                    "the loaded policy labels {} port {} {}",
+                    need.protocol, need.port, need.current
+                ),
+            )
+            .check(
+                "type-belongs-to-domain",
+                *affine,
+                format!(
+                    "{best} {} named after {}",
+                    if *affine { "is" } else { "is not" },
+                    need.domain
+                ),
+            );
+    if need.perms.contains("name_bind") {
+        fix.add_check(
+            "outside-ephemeral-range",
+            !ephemeral,
+            format!(
+                "port {} {} the default ephemeral range",
+                need.port,
+                if ephemeral { "is in" } else { "is outside" }
+            ),
+        );
+    }
     for (alt, _) in cands.iter().skip(1) {
         let f = Fix::new(
             FixKind::Port,

@@ -149,6 +149,45 @@ impl BinaryPolicy {
         Ok(Verdict { allowed, permissive, reasons, audit2why })
     }
 
+    /// Whether the kernel would allow every one of `perms` with some booleans set to other
+    /// values (type enforcement, constraints, role transitions and bounds on full contexts,
+    /// as in [`BinaryPolicy::decide`], without its reasons). Used to simulate fixes: a
+    /// relabel changes `tcon`, a boolean is an override.
+    pub fn allowed_under(
+        &self,
+        scon: &SecurityContext,
+        tcon: &SecurityContext,
+        class: &str,
+        perms: &[&str],
+        overrides: &[(&str, bool)],
+    ) -> Result<bool, QueryError> {
+        let (s, _) = self.resolve_context(scon)?;
+        let (t, _) = self.resolve_context(tcon)?;
+        let class_entry = self.class_entry(class)?;
+        let class_value = u16::try_from(class_entry.value)
+            .map_err(|_| QueryError::UnknownClass(class.to_owned()))?;
+        let need = self.perm_mask(class_entry, perms)?;
+        let trans = if class == "process" {
+            self.perm_mask(class_entry, &["transition"]).unwrap_or(0)
+                | self.perm_mask(class_entry, &["dyntransition"]).unwrap_or(0)
+        } else {
+            0
+        };
+        let q = Query { s, t, class: class_entry, class_value, need, trans };
+        let mut state = self.idx.bool_state.clone();
+        for &(name, value) in overrides {
+            let slot = self
+                .boolean_value(name)
+                .and_then(slot_of)
+                .ok_or_else(|| QueryError::UnknownBoolean(name.to_owned()))?;
+            if let Some(v) = state.get_mut(slot) {
+                *v = value;
+            }
+        }
+        let steps = self.steps(&q, &evaluate_all(&self.db, &state));
+        Ok(steps.allowed() & need == need)
+    }
+
     fn names_of(&self, class: &Class, mask: u32) -> Vec<String> {
         self.perm_names(class, mask).into_iter().map(str::to_owned).collect()
     }

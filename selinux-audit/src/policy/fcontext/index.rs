@@ -107,13 +107,25 @@ impl Index {
     /// The load-order index of the spec libselinux 3.4 picks for the (normalised, substituted)
     /// `key`, or `None` when no spec matches. A `<<none>>` spec is returned like any other.
     pub(crate) fn find(&self, key: &[u8], mode: FileMode) -> Option<usize> {
+        self.find_where(key, mode, &|_| true)
+    }
+
+    /// [`find`](Self::find) among the specs `keep` accepts (by spec index).
+    pub(crate) fn find_where(
+        &self,
+        key: &[u8],
+        mode: FileMode,
+        keep: &dyn Fn(usize) -> bool,
+    ) -> Option<usize> {
         let stem = key_stem(key);
         let mut best: Option<usize> = None;
         let trimmed = key.strip_suffix(b"\n");
         for candidate in [Some(key), trimmed].into_iter().flatten() {
             let Some(positions) = self.exact.get(candidate) else { continue };
             let found = positions.iter().rev().copied().find(|&pos| {
-                self.entries.get(pos).is_some_and(|e| e.mode_ok(mode) && e.stem_ok(stem))
+                self.entries
+                    .get(pos)
+                    .is_some_and(|e| e.mode_ok(mode) && e.stem_ok(stem) && keep(e.spec))
             });
             best = best.max(found);
         }
@@ -123,7 +135,7 @@ impl Index {
                 break;
             }
             let Some(entry) = self.entries.get(pos) else { continue };
-            if entry.mode_ok(mode) && entry.regex.is_match(key) {
+            if entry.mode_ok(mode) && keep(entry.spec) && entry.regex.is_match(key) {
                 best = Some(pos);
                 break;
             }
