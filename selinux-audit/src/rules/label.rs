@@ -67,6 +67,9 @@ pub enum Decision {
     SessionTerminal,
     /// A descriptor inherited across `execve` was revoked: nothing to relabel.
     InheritedDescriptor,
+    /// Type enforcement allows the access on the logged label, yet the policy refuses it (a
+    /// constraint, a role rule, a bound): explained by [`super::verdicts`].
+    PolicyReason,
 }
 
 /// Decides what to do about one object.
@@ -79,10 +82,19 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
         return Decision::SessionTerminal;
     }
     let role = role_of(&need.path, &need.class, &need.perms, &need.denials);
-    if need.current != "unlabeled_t"
-        && policy.allows(&need.domain, &need.current, &need.class, &perms) == Some(true)
-    {
-        return Decision::AlreadyAllowed;
+    // What the policy decides on the full contexts (constraints and MLS included); an object
+    // without a valid label is relabeled whatever the policy says about unlabeled_t.
+    if need.current != "unlabeled_t" {
+        match super::verdicts::verdict(policy, &need.denials) {
+            Some(v) if v.allowed => return Decision::AlreadyAllowed,
+            Some(v) if super::verdicts::te_grants(&v) => return Decision::PolicyReason,
+            Some(_) => {}
+            None => {
+                if policy.allows(&need.domain, &need.current, &need.class, &perms) == Some(true) {
+                    return Decision::AlreadyAllowed;
+                }
+            }
+        }
     }
     let default = policy.default_label(&need.path, need.mode);
     let persist = |default: DefaultLabel| {

@@ -22,6 +22,7 @@ pub mod port;
 pub mod scope;
 pub mod simulate;
 pub mod typechoice;
+pub mod verdicts;
 
 use std::collections::BTreeSet;
 
@@ -39,6 +40,8 @@ use self::label::Decision;
 pub struct RuleOptions {
     /// Device name → mount point, for the log's own machine (used in `find` commands).
     pub mounts: Vec<(ByteStr, ByteStr)>,
+    /// The log's SELINUX_ERR records (invalid computed contexts, bounded transitions).
+    pub selinux_errors: Vec<crate::selinux_err::SelinuxErr>,
 }
 
 /// The recommended plan.
@@ -89,6 +92,19 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
             Decision::NoFix(why) => (format!("No label fix found: {why}."), true, true),
             Decision::InheritedDescriptor => (other::INHERITED_REASON.to_owned(), false, false),
             Decision::Refused(why) => (why.clone(), false, true),
+            Decision::PolicyReason => {
+                match verdicts::explain(policy, &need.denials) {
+                    Some(f) => fixes_terminal.push(f),
+                    None => explained.push(other::Explained {
+                        need,
+                        reason: "Type enforcement allows this, but the policy refuses it."
+                            .to_owned(),
+                        module: false,
+                        boolean: false,
+                    }),
+                }
+                continue;
+            }
             Decision::SessionTerminal => {
                 fixes_terminal.push(other::terminal_fix(&need.denials));
                 continue;
@@ -121,6 +137,7 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
     fixes.extend(other::other_fixes(policy, &others, opts));
     fixes.extend(other::object_other_fixes(policy, &unexplained));
     fixes.extend(fixes_terminal);
+    fixes.extend(verdicts::selinux_err_fixes(&opts.selinux_errors));
     evidence::finish(&mut fixes, denials, policy);
 
     let mut warnings = Vec::new();
@@ -137,6 +154,20 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
         warnings.push(format!(
             "{unresolved} denial(s) name only a file's basename; their paths are unknown (see the 'other' fixes)"
         ));
+    }
+    if let Some(bin) = &policy.binary {
+        let mut permissive: Vec<&str> = denials
+            .iter()
+            .filter_map(Denial::source_type)
+            .filter(|t| bin.is_permissive(t))
+            .collect();
+        permissive.sort_unstable();
+        permissive.dedup();
+        for t in permissive {
+            warnings.push(format!(
+                "{t} is a permissive domain in the loaded policy: its denials are logged, not enforced"
+            ));
+        }
     }
     if policy.approximate {
         warnings

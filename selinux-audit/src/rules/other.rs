@@ -123,6 +123,10 @@ pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions)
         }
         let perms: std::collections::BTreeSet<String> =
             ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
+        if let Some(f) = super::verdicts::explain(policy, &ds) {
+            out.push(f);
+            continue;
+        }
         match super::boolean::boolean_fix(policy, &ds, &src, &tgt, &class, &perms) {
             Some(f) => out.push(f),
             None => out.push(no_label_fix(policy, &ds, None)),
@@ -317,6 +321,9 @@ fn no_label_fix(policy: &PolicyModel, ds: &[&Denial], reason: Option<&str>) -> F
             ));
             return Fix::new(FixKind::Other, Vec::new(), Vec::new(), Confidence::Low, why, ids(ds));
         }
+    }
+    if let Some(f) = super::verdicts::dontaudit_fix(policy, ds) {
+        return f;
     }
     match reason {
         Some(r) => why.push_str(&format!(" {r}")),
