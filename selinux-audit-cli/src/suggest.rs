@@ -7,6 +7,7 @@ use selinux_audit::resolve::{apply_hints, resolve_across};
 use selinux_audit::rules::{RuleOptions, suggest};
 use selinux_audit::system::inode::{device_mounts, resolve_by_inode};
 use selinux_audit::system::load_policy;
+use selinux_audit::system::xattr::labels_of;
 
 use crate::args::{Format, SuggestArgs};
 use crate::{inputs, output};
@@ -42,6 +43,12 @@ pub fn run(args: &SuggestArgs) -> Result<u8> {
         devs.sort_unstable();
         devs.dedup();
         opts.mounts = device_mounts(&devs);
+    }
+    if local {
+        // The objects' labels as they are now: a restorecon that would change nothing is not
+        // suggested (only for this machine's log: elsewhere the paths name other files).
+        let paths = denials.iter().filter_map(|d| d.path.as_ref()).map(|p| p.as_bytes());
+        opts.disk_labels = labels_of(paths);
     }
     let plan = suggest(&denials, &policy, &opts);
     warnings.extend(plan.warnings);

@@ -44,6 +44,9 @@ pub enum Decision {
         verified: Option<bool>,
         /// The current type is customizable: restorecon needs `-F`.
         force: bool,
+        /// A wrong local rule to delete first (`semanage fcontext -d`), whose removal gives
+        /// the object `default_type` ([`super::local_rules::deletion`]).
+        delete_local: Option<String>,
     },
     /// A persistent rule with one of these types (best first).
     Persist {
@@ -67,6 +70,8 @@ pub enum Decision {
     SessionTerminal,
     /// A descriptor inherited across `execve` was revoked: nothing to relabel.
     InheritedDescriptor,
+    /// A confined container on a host object no restorecon fixes ([`super::container`]).
+    Container,
     /// Type enforcement allows the access on the logged label, yet the policy refuses it (a
     /// constraint, a role rule, a bound): explained by [`super::verdicts`].
     PolicyReason,
@@ -96,12 +101,29 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
             }
         }
     }
+    if let Some((regex, base_type)) = super::local_rules::deletion(policy, need) {
+        return Decision::Restore {
+            spec: format!("distribution default, once the local rule '{regex}' is deleted"),
+            default_type: base_type,
+            verified: Some(true),
+            force: policy.is_customizable(&need.current),
+            delete_local: Some(regex),
+        };
+    }
     let default = policy.default_label(&need.path, need.mode);
     let persist = |default: DefaultLabel| {
+        if super::container::is_container_domain(&need.domain) {
+            return Decision::Container;
+        }
         if let Some(reason) = super::placement::refusal(&need.path, &need.domain, role, &default) {
             return Decision::Refused(reason);
         }
-        let cands = candidates(policy, &need.domain, &need.class, &need.perms, role, 3);
+        let mut cands = candidates(policy, &need.domain, &need.class, &need.perms, role, 3);
+        if let Some(web) = super::webcontent::candidate(policy, need, &default) {
+            cands.retain(|c| c.type_ != web.type_);
+            cands.insert(0, web);
+            cands.truncate(3);
+        }
         if cands.is_empty() {
             Decision::NoFix(format!(
                 "no file type that {} may use for {} was found in the policy",
@@ -123,6 +145,7 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
             match verified {
                 Some(false) => persist(DefaultLabel::Type { type_, spec }),
                 Some(true) => Decision::Restore {
+                    delete_local: None,
                     force: policy.is_customizable(&need.current),
                     default_type: type_,
                     spec,
@@ -145,6 +168,7 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
                         }
                     }
                     Decision::Restore {
+                        delete_local: None,
                         force: policy.is_customizable(&need.current),
                         default_type: type_,
                         spec,

@@ -20,14 +20,43 @@ pub fn restore_fixes(
     needs: &[ObjectNeed<'_>],
     decisions: &[Decision],
     rules: &[Rule],
+    opts: &super::RuleOptions,
 ) -> Vec<Fix> {
     let mut fixes: Vec<(Vec<u8>, bool, Fix)> = Vec::new();
     for (i, need) in needs.iter().enumerate() {
-        let Some(Decision::Restore { default_type, spec, verified, force }) = decisions.get(i)
+        let Some(Decision::Restore { default_type, spec, verified, force, delete_local }) =
+            decisions.get(i)
         else {
             continue;
         };
         if rules.iter().any(|r| r.scope.covers(&need.path) && rule_fits(policy, r, need)) {
+            continue;
+        }
+        let on_disk = opts.disk_labels.get(&need.path).map(|c| {
+            let t = c.split(':').nth(2).unwrap_or("").to_owned();
+            (c.clone(), t)
+        });
+        if let Some((ctx, t)) = on_disk.as_ref().filter(|(_, t)| t == default_type) {
+            // restorecon would change nothing: the object was relabeled since the log.
+            let why = format!(
+                "{} was denied {} on {} ({}), then labeled {}. The object carries its default label {}                  now (read from the file itself: {ctx}), so restorecon would change nothing: it was                  relabeled after this was logged. Nothing to do unless the denial comes back.",
+                need.domain,
+                describe_perms(&need.perms),
+                String::from_utf8_lossy(&need.path),
+                need.class,
+                need.current,
+                t
+            );
+            let fix = Fix::new(
+                FixKind::Other,
+                Vec::new(),
+                Vec::new(),
+                Confidence::High,
+                why,
+                ids(&need.denials),
+            )
+            .check("on-disk-differs", false, format!("on disk: {ctx}"));
+            fixes.push((need.path.clone(), false, fix));
             continue;
         }
         let recursive = need.mode == FileMode::Dir
@@ -53,6 +82,11 @@ pub fn restore_fixes(
             ByteStr::from(flags),
             ByteStr::new(need.path.clone()),
         ]);
+        let mut cmds = Vec::new();
+        if let Some(regex) = delete_local {
+            cmds.push(argv(["semanage", "fcontext", "-d", regex.as_str()]));
+        }
+        cmds.push(cmd);
         let path = String::from_utf8_lossy(&need.path);
         let mut why = format!(
             "{} was denied {} on {} ({}), which is labeled {}. The policy's default label for \
@@ -83,9 +117,17 @@ pub fn restore_fixes(
             why.push_str(" -R also resets what is inside the directory.");
         }
         why.push_str(&path_note(need));
+        if let Some(regex) = delete_local {
+            why.push_str(&format!(
+                " The label it has now comes from a local rule ('{regex}' in file_contexts.local) that \
+                 gives {} a type it may not use: the rule is deleted rather than another one added \
+                 beside it.",
+                need.domain
+            ));
+        }
         let fix = Fix::new(
-            FixKind::Restorecon,
-            vec![cmd],
+            if delete_local.is_some() { FixKind::Fcontext } else { FixKind::Restorecon },
+            cmds,
             Vec::new(),
             confidence(policy, need.source, *verified),
             why,
@@ -100,8 +142,12 @@ pub fn restore_fixes(
             "default-differs",
             true,
             format!("file_contexts gives {default_type}, the log shows {}", need.current),
-        )
-        .check(
+        );
+        let fix = match &on_disk {
+            Some((ctx, _)) => fix.check("on-disk-differs", true, format!("on disk: {ctx}")),
+            None => fix,
+        };
+        let fix = fix.check(
             "policy-allows",
             *verified == Some(true),
             match verified {
@@ -159,12 +205,27 @@ pub fn rule_fixes(
             }
         }
         let denials: Vec<_> = covered.iter().flat_map(|n| n.denials.iter().copied()).collect();
-        let verified = all_verified(policy, &rule.type_, &covered);
+        let verified = all_verified(policy, &rule.type_, &covered, best.boolean.as_deref());
         let source = covered.iter().map(|n| n.source).max().unwrap_or(first.source);
         let conf = confidence(policy, source, verified);
 
         let mut primary = fcontext_fix(policy, rule, &rule.type_, conf, &denials);
         primary.why = rule_why(policy, rule, first, *role, best, default, &covered, verified);
+        if let Some(b) = &best.boolean {
+            let mut cmds = primary.commands.clone();
+            cmds.push(argv(["setsebool", "-P", b.as_str(), "on"]));
+            primary.set_commands(cmds);
+            primary.why.push_str(&format!(
+                " {} may use {} this way only with the boolean {b} on (off in the loaded policy), so the \
+                 fix sets it too; it is the web server's own switch for writable content.",
+                first.domain, best.type_
+            ));
+            primary.add_check(
+                "boolean-needed",
+                true,
+                format!("{b} on lets {} use {}", first.domain, best.type_),
+            );
+        }
         primary = primary
             .check(
                 "path-from-kernel",
@@ -229,16 +290,24 @@ fn fcontext_fix(
             argv([ByteStr::from("restorecon"), "-Rv".into(), ByteStr::new(d.clone())]),
         ),
     };
-    let op = if local_rule_exists(policy, &regex) { "-m" } else { "-a" };
+    // A local rule already giving the path its (wrong) label is modified, not duplicated; an
+    // exact-path local rule would beat a new tree rule, so it is deleted first.
+    let mut commands = Vec::new();
+    let covering =
+        super::local_rules::covering_local_rule(policy, rule.scope.path(), FileMode::Any);
+    let op = match covering {
+        Some(r) if r == regex => "-m",
+        Some(r) if !has_meta_chars(&r) => {
+            commands.push(argv(["semanage", "fcontext", "-d", r.as_str()]));
+            "-a"
+        }
+        _ if local_rule_exists(policy, &regex) => "-m",
+        _ => "-a",
+    };
     let semanage = argv(["semanage", "fcontext", op, "-t", type_, regex.as_str()]);
-    Fix::new(
-        FixKind::Fcontext,
-        vec![semanage, restore],
-        Vec::new(),
-        conf,
-        String::new(),
-        ids(denials),
-    )
+    commands.push(semanage);
+    commands.push(restore);
+    Fix::new(FixKind::Fcontext, commands, Vec::new(), conf, String::new(), ids(denials))
 }
 
 fn equivalence_fix(
@@ -305,11 +374,21 @@ fn local_rule_exists(policy: &PolicyModel, regex: &str) -> bool {
         .is_some_and(|fc| fc.specs().iter().any(|s| s.file == FcFile::Local && s.regex == regex))
 }
 
-fn all_verified(policy: &PolicyModel, t: &str, needs: &[&ObjectNeed<'_>]) -> Option<bool> {
+fn all_verified(
+    policy: &PolicyModel,
+    t: &str,
+    needs: &[&ObjectNeed<'_>],
+    boolean: Option<&str>,
+) -> Option<bool> {
     let mut result = Some(true);
+    let overrides: Vec<(&str, bool)> = boolean.map(|b| (b, true)).into_iter().collect();
     for n in needs {
         let perms: Vec<&str> = n.perms.iter().map(String::as_str).collect();
-        match policy.allows(&n.domain, t, &n.class, &perms) {
+        let allowed = policy
+            .binary
+            .as_ref()
+            .and_then(|b| b.allows_with_booleans(&n.domain, t, &n.class, &perms, &overrides).ok());
+        match allowed {
             Some(true) => {}
             Some(false) => return Some(false),
             None => result = None,

@@ -11,10 +11,15 @@
 //! to fix the same denials, never applied automatically.
 
 pub mod boolean;
+pub mod capability;
 pub mod classify;
+pub mod container;
 pub mod evidence;
 pub mod label;
 pub mod label_fix;
+pub mod leak;
+pub mod local_rules;
+pub mod memexec;
 pub mod needs;
 pub mod other;
 pub mod placement;
@@ -23,6 +28,7 @@ pub mod scope;
 pub mod simulate;
 pub mod typechoice;
 pub mod verdicts;
+pub mod webcontent;
 
 use std::collections::BTreeSet;
 
@@ -40,6 +46,9 @@ use self::label::Decision;
 pub struct RuleOptions {
     /// Device name → mount point, for the log's own machine (used in `find` commands).
     pub mounts: Vec<(ByteStr, ByteStr)>,
+    /// Labels read from the objects themselves (`security.selinux`), path → context, when
+    /// the log is this machine's ([`crate::system::xattr`]); a path not listed was not read.
+    pub disk_labels: std::collections::BTreeMap<Vec<u8>, String>,
     /// The log's SELINUX_ERR records (invalid computed contexts, bounded transitions).
     pub selinux_errors: Vec<crate::selinux_err::SelinuxErr>,
 }
@@ -59,7 +68,7 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
     let decisions: Vec<Decision> = needs.objects.iter().map(|n| label::decide(policy, n)).collect();
     let rules = scope::plan(policy, &needs.objects, &decisions);
 
-    let mut fixes = label_fix::restore_fixes(policy, &needs.objects, &decisions, &rules);
+    let mut fixes = label_fix::restore_fixes(policy, &needs.objects, &decisions, &rules, opts);
     fixes.extend(label_fix::rule_fixes(policy, &needs.objects, &decisions, &rules));
     let mut others: Vec<&Denial> = needs.others.clone();
     for need in &needs.ports {
@@ -103,6 +112,10 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
                         boolean: false,
                     }),
                 }
+                continue;
+            }
+            Decision::Container => {
+                fixes_terminal.push(container::object_fix(policy, need));
                 continue;
             }
             Decision::SessionTerminal => {

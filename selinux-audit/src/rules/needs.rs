@@ -113,6 +113,11 @@ pub fn group(denials: &[Denial]) -> Needs<'_> {
             }
             continue;
         }
+        if super::memexec::applies(d) {
+            // A property of the program, not of the file's label.
+            needs.others.push(d);
+            continue;
+        }
         let (Some(mode), Some(path)) = (mode_of(d), d.path.as_ref()) else {
             needs.others.push(d);
             continue;

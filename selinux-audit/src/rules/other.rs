@@ -123,7 +123,12 @@ pub fn other_fixes(policy: &PolicyModel, others: &[&Denial], opts: &RuleOptions)
         }
         let perms: std::collections::BTreeSet<String> =
             ds.iter().flat_map(|d| d.perms.iter().cloned()).collect();
-        if let Some(f) = super::verdicts::explain(policy, &ds) {
+        let special = super::verdicts::explain(policy, &ds)
+            .or_else(|| super::container::other_fix(&ds))
+            .or_else(|| super::leak::fix(&ds))
+            .or_else(|| super::memexec::fix(policy, &ds))
+            .or_else(|| super::capability::fix(&ds));
+        if let Some(f) = special {
             out.push(f);
             continue;
         }

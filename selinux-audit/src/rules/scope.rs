@@ -180,7 +180,8 @@ fn tree_is_safe(
             continue;
         }
         match chosen.get(j) {
-            Some(Some((t2, _))) if *t2 != t => return false,
+            Some(Some((t2, _))) if *t2 == t => {}
+            Some(Some(_)) => return false,
             _ => {
                 let perms: Vec<&str> = other.perms.iter().map(String::as_str).collect();
                 if policy.allows(&other.domain, t, &other.class, &perms) == Some(false) {

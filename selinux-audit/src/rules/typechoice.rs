@@ -79,6 +79,9 @@ pub struct Candidate {
     /// How many file_contexts entries use it: the main type of a service is used for many
     /// locations, a plug-in's type for one.
     pub uses: usize,
+    /// A boolean that must also be on for the domain to use the type (web content that is
+    /// written needs `httpd_builtin_scripting` on Debian); set in the same fix.
+    pub boolean: Option<String>,
 }
 
 impl Candidate {
@@ -277,6 +280,7 @@ pub fn candidates(
             least_privilege,
             generic,
             uses: uses.get(type_).copied().unwrap_or(0),
+            boolean: None,
         });
     };
 

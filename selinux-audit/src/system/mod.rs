@@ -5,5 +5,6 @@ pub mod booleans;
 pub mod inode;
 pub mod load;
 pub mod policy_files;
+pub mod xattr;
 
 pub use load::{PolicyRequest, load_policy};
