@@ -70,6 +70,8 @@ pub enum Decision {
     SessionTerminal,
     /// A descriptor inherited across `execve` was revoked: nothing to relabel.
     InheritedDescriptor,
+    /// The log names types the loaded policy does not define ([`super::foreign`]).
+    Foreign(Vec<String>),
     /// A confined container on a host object no restorecon fixes ([`super::container`]).
     Container,
     /// Type enforcement allows the access on the logged label, yet the policy refuses it (a
@@ -85,6 +87,13 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
     }
     if need.denials.iter().all(|d| super::other::is_session_terminal(d)) {
         return Decision::SessionTerminal;
+    }
+    // A domain this policy does not define: nothing can be checked, this machine's defaults
+    // do not apply there. (An unknown object type alone is still restored to a default the
+    // domain is checked against.)
+    let unknown = super::foreign::unknown_names(policy, need);
+    if unknown.contains(&need.domain) {
+        return Decision::Foreign(unknown);
     }
     let role = role_of(&need.path, &need.class, &need.perms, &need.denials);
     // What the policy decides on the full contexts (constraints and MLS included); an object
@@ -119,7 +128,7 @@ pub fn decide(policy: &PolicyModel, need: &ObjectNeed<'_>) -> Decision {
             return Decision::Refused(reason);
         }
         let mut cands = candidates(policy, &need.domain, &need.class, &need.perms, role, 3);
-        if let Some(web) = super::webcontent::candidate(policy, need, &default) {
+        if let Some(web) = super::webcontent::candidate(policy, need, &default, role) {
             cands.retain(|c| c.type_ != web.type_);
             cands.insert(0, web);
             cands.truncate(3);

@@ -39,7 +39,7 @@ pub fn restore_fixes(
         if let Some((ctx, t)) = on_disk.as_ref().filter(|(_, t)| t == default_type) {
             // restorecon would change nothing: the object was relabeled since the log.
             let why = format!(
-                "{} was denied {} on {} ({}), then labeled {}. The object carries its default label {}                  now (read from the file itself: {ctx}), so restorecon would change nothing: it was                  relabeled after this was logged. Nothing to do unless the denial comes back.",
+                "{} was denied {} on {} ({}), labeled {} at the time. The object carries its default label {} now (read from the file itself: {ctx}), so restorecon would change nothing: it was relabeled after this was logged. Nothing to do unless the denial comes back.",
                 need.domain,
                 describe_perms(&need.perms),
                 String::from_utf8_lossy(&need.path),
@@ -55,7 +55,7 @@ pub fn restore_fixes(
                 why,
                 ids(&need.denials),
             )
-            .check("on-disk-differs", false, format!("on disk: {ctx}"));
+            .check("on-disk-is-default", true, format!("on disk: {ctx}"));
             fixes.push((need.path.clone(), false, fix));
             continue;
         }

@@ -15,6 +15,7 @@ pub mod capability;
 pub mod classify;
 pub mod container;
 pub mod evidence;
+pub mod foreign;
 pub mod label;
 pub mod label_fix;
 pub mod leak;
@@ -80,6 +81,14 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
     let mut explained: Vec<other::Explained<'_, '_>> = Vec::new();
     let mut fixes_terminal = Vec::new();
     for (need, decision) in needs.objects.iter().zip(&decisions) {
+        if matches!(decision, Decision::Refused(_) | Decision::NoFix(_) | Decision::NoDefault) {
+            // Refused on purpose and normally not even logged: say so rather than explain
+            // why no rule may be written.
+            if let Some(f) = verdicts::dontaudit_fix(policy, &need.denials) {
+                fixes_terminal.push(f);
+                continue;
+            }
+        }
         let (reason, module, boolean) = match decision {
             Decision::AlreadyAllowed => (
                 format!(
@@ -112,6 +121,10 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
                         boolean: false,
                     }),
                 }
+                continue;
+            }
+            Decision::Foreign(unknown) => {
+                fixes_terminal.push(foreign::object_fix(need, unknown));
                 continue;
             }
             Decision::Container => {

@@ -63,7 +63,7 @@ pub fn is_inherited_descriptor(d: &Denial) -> bool {
 }
 
 /// The explanation for inherited descriptors.
-pub const INHERITED_REASON: &str = "It was logged when the program started (execve succeeded):      the kernel closed a file descriptor the program inherited from whoever started it — a shell      redirection or a pipe (`cmd > file`, `cmd | tee`) — because its domain may not use that object.      Nothing is mislabeled and nothing needs allowing: start the program without redirecting its      output into that file or pipe (or from systemd, which gives it its own descriptors).";
+pub const INHERITED_REASON: &str = "It was logged when the program started (execve succeeded): the kernel closed a file descriptor the program inherited from whoever started it — a shell redirection or a pipe (`cmd > file`, `cmd | tee`) — because its domain may not use that object. Nothing is mislabeled and nothing needs allowing: start the program without redirecting its output into that file or pipe (or from systemd, which gives it its own descriptors).";
 
 /// The explanation for denials on system directories.
 pub const SYSTEM_DIR_REASON: &str = "That is a system directory or a pseudo file system: neither a \

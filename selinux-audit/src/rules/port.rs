@@ -187,7 +187,7 @@ fn label_fix(policy: &PolicyModel, need: &PortNeed<'_>, op: &str) -> Option<Fix>
     let ephemeral = in_ephemeral_range(need.port);
     if ephemeral && need.perms.contains("name_bind") {
         why.push_str(&format!(
-            " Warning: {} is in the kernel's ephemeral range ({EPHEMERAL_LOW}-{EPHEMERAL_HIGH} by default),              from which outgoing connections take their local ports: the service may find it taken.              Prefer configuring it to listen on a port below {EPHEMERAL_LOW}.",
+            " Warning: {} is in the kernel's ephemeral range ({EPHEMERAL_LOW}-{EPHEMERAL_HIGH} by default), from which outgoing connections take their local ports: the service may find it taken. Prefer configuring it to listen on a port below {EPHEMERAL_LOW}.",
             need.port
         ));
     }

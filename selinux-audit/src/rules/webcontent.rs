@@ -25,8 +25,9 @@ pub const READ_TYPE: &str = "httpd_sys_content_t";
 /// See [`READ_TYPE`].
 pub const WRITE_TYPE: &str = "httpd_sys_rw_content_t";
 
-/// True when the object is web content for this domain.
-fn is_web_object(need: &ObjectNeed<'_>, default: &DefaultLabel) -> bool {
+/// True when the object is web content for this domain: in a web tree, labeled or defaulting
+/// to a web content type, or read as content (not configuration) by the web server.
+fn is_web_object(need: &ObjectNeed<'_>, default: &DefaultLabel, role: Role) -> bool {
     if !WEB_DOMAINS.contains(&need.domain.as_str()) {
         return false;
     }
@@ -36,6 +37,7 @@ fn is_web_object(need: &ObjectNeed<'_>, default: &DefaultLabel) -> bool {
     web_type(&need.current)
         || matches!(default, DefaultLabel::Type { type_, .. } if web_type(type_))
         || in_web_tree
+        || role == Role::Content
 }
 
 /// The content type for the object, with the boolean it needs, when this is web content.
@@ -43,8 +45,9 @@ pub fn candidate(
     policy: &PolicyModel,
     need: &ObjectNeed<'_>,
     default: &DefaultLabel,
+    role: Role,
 ) -> Option<Candidate> {
-    if !is_web_object(need, default) {
+    if !is_web_object(need, default, role) {
         return None;
     }
     let writes = !read_only(&need.perms);
