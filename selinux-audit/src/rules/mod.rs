@@ -25,6 +25,7 @@ pub mod needs;
 pub mod other;
 pub mod placement;
 pub mod port;
+pub mod rule_fix;
 pub mod scope;
 pub mod simulate;
 pub mod typechoice;
@@ -70,7 +71,7 @@ pub fn suggest(denials: &[Denial], policy: &PolicyModel, opts: &RuleOptions) -> 
     let rules = scope::plan(policy, &needs.objects, &decisions);
 
     let mut fixes = label_fix::restore_fixes(policy, &needs.objects, &decisions, &rules, opts);
-    fixes.extend(label_fix::rule_fixes(policy, &needs.objects, &decisions, &rules));
+    fixes.extend(rule_fix::rule_fixes(policy, &needs.objects, &decisions, &rules));
     let mut others: Vec<&Denial> = needs.others.clone();
     for need in &needs.ports {
         match port::port_fix(policy, need) {
