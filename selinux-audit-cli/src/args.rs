@@ -70,6 +70,21 @@ pub enum Format {
     Json,
 }
 
+/// Output formats of `suggest`: the report, or the plan as something to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FixFormat {
+    /// For people.
+    Text,
+    /// One JSON object (schema in the README).
+    Json,
+    /// A commented POSIX sh script (`set -eu`) with the plan's commands, in order.
+    Script,
+    /// The batch format of `semanage import` (one transaction); restorecon as comments.
+    SemanageImport,
+    /// Ansible tasks (sefcontext, seport, seboolean, and restorecon as a command).
+    Ansible,
+}
+
 /// `avc-fix suggest`.
 #[derive(Debug, clap::Args)]
 pub struct SuggestArgs {
@@ -82,8 +97,8 @@ pub struct SuggestArgs {
     pub source: PolicySource,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FixFormat::Text)]
+    pub format: FixFormat,
 
     /// Supply the full path of an object the log names only by basename:
     /// DEV:INO=PATH (e.g. vda:378=/opt/crypto/monero-data) or INO=PATH.

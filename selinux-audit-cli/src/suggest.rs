@@ -9,7 +9,7 @@ use selinux_audit::system::inode::{device_mounts, resolve_by_inode};
 use selinux_audit::system::load_policy;
 use selinux_audit::system::xattr::labels_of;
 
-use crate::args::{Format, SuggestArgs};
+use crate::args::{FixFormat, SuggestArgs};
 use crate::{inputs, output};
 
 /// Entries an inode search may visit per object.
@@ -67,8 +67,13 @@ pub fn run(args: &SuggestArgs) -> Result<u8> {
     };
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => output::json::write(&mut out, &report)?,
-        Format::Text => output::text::write(&mut out, &report)?,
+        FixFormat::Json => output::json::write(&mut out, &report)?,
+        FixFormat::Text => output::text::write(&mut out, &report)?,
+        FixFormat::Script => output::script::write(&mut out, &report)?,
+        FixFormat::SemanageImport => {
+            output::semanage_import::write(&mut out, &mut std::io::stderr().lock(), &report)?
+        }
+        FixFormat::Ansible => output::ansible::write(&mut out, &report)?,
     }
     Ok(exit)
 }
