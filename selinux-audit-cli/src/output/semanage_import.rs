@@ -68,7 +68,7 @@ pub fn write(out: &mut impl Write, notes: &mut impl Write, r: &Report) -> Result
             let parts: Vec<&[u8]> = cmd.iter().map(ByteStr::as_bytes).collect();
             match line(cmd) {
                 Ok(l) => writeln!(out, "{l}")?,
-                Err(why) if why == "not a semanage change" => after.push(shell::join(&parts)),
+                Err("not a semanage change") => after.push(shell::join(&parts)),
                 Err(why) => writeln!(
                     notes,
                     "avc-fix: fix {} ({}) left out of the import ({why}); run it by hand: {}",
