@@ -15,21 +15,37 @@ use crate::{inputs, output};
 /// Entries an inode search may visit per object.
 const INODE_SEARCH_BUDGET: usize = 2_000_000;
 
-/// Runs `suggest`; returns the exit status.
-pub fn run(args: &SuggestArgs) -> Result<u8> {
-    let req = args.source.request();
+/// Everything a run of the engine produced, for `suggest` and `explain`.
+pub struct Analysis {
+    /// The policy the fixes were checked against.
+    pub policy: selinux_audit::policy::PolicyModel,
+    /// The report (denials, fixes, diagnostics, warnings).
+    pub report: Report,
+    /// The exit status the inputs call for.
+    pub exit: u8,
+}
+
+/// Reads the inputs, loads the policy and runs the rules engine.
+pub fn analyse(
+    named: &[std::path::PathBuf],
+    source: &crate::args::PolicySource,
+    hints: &[selinux_audit::resolve::PathHint],
+    resolve: bool,
+    no_resolve: bool,
+) -> Result<Analysis> {
+    let req = source.request();
     let (policy, mut warnings) = load_policy(&req).context("cannot use the policy")?;
 
-    let input = inputs::read_all(&args.inputs);
+    let input = inputs::read_all(named);
     let own_log =
         input.default_input || input.paths.iter().all(|p| p.starts_with("/var/log/audit"));
     let (mut denials, diagnostics, summaries, exit) =
         (input.denials, input.diagnostics, input.summaries, input.exit);
 
     resolve_across(&mut denials);
-    apply_hints(&mut denials, &args.path_hints);
+    apply_hints(&mut denials, hints);
     let local = is_local_log(own_log, &denials);
-    let search = (args.resolve || local) && !args.no_resolve;
+    let search = (resolve || local) && !no_resolve;
     if search {
         let n = resolve_by_inode(&mut denials, INODE_SEARCH_BUDGET);
         if n > 0 {
@@ -65,6 +81,13 @@ pub fn run(args: &SuggestArgs) -> Result<u8> {
         diagnostics,
         warnings,
     };
+    Ok(Analysis { policy, report, exit })
+}
+
+/// Runs `suggest`; returns the exit status.
+pub fn run(args: &SuggestArgs) -> Result<u8> {
+    let Analysis { report, exit, .. } =
+        analyse(&args.inputs, &args.source, &args.path_hints, args.resolve, args.no_resolve)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         FixFormat::Json => output::json::write(&mut out, &report)?,

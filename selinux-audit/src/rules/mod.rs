@@ -28,6 +28,7 @@ pub mod port;
 pub mod rule_fix;
 pub mod scope;
 pub mod simulate;
+pub mod trace;
 pub mod typechoice;
 pub mod verdicts;
 pub mod webcontent;
