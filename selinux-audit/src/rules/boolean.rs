@@ -83,7 +83,9 @@ pub fn boolean_fix(
     let cands = candidates(policy, domain, target, class, &refs);
     // Turning a boolean off also removes whatever depends on it being on: never the
     // recommended fix, only a flagged alternative (see `broad_alternatives`).
-    let best = cands.iter().find(|c| c.value).filter(|c| c.breadth <= BROAD)?;
+    let Some(best) = cands.iter().find(|c| c.value).filter(|c| c.breadth <= BROAD) else {
+        return combination_fix(policy, denials, domain, class, perms);
+    };
     let ids = super::needs::ids(denials);
     let make = |c: &BoolCandidate, conf: Confidence, why: String| setsebool(c, conf, why, &ids);
     let why = format!(
@@ -177,4 +179,68 @@ fn setsebool(c: &BoolCandidate, confidence: Confidence, why: String, ids: &[u32]
     let value = if c.value { "on" } else { "off" };
     let cmd = argv(["setsebool", "-P", c.name.as_str(), value]);
     Fix::new(FixKind::Boolean, vec![cmd], Vec::new(), confidence, why, ids.to_vec())
+}
+
+/// When no single boolean allows it: the narrowest combination `decide` finds, if every
+/// boolean in it is the domain's own, is turned on, and together they open at most [`BROAD`]
+/// more types (audit2why, which flips one boolean at a time, calls this a missing rule).
+fn combination_fix(
+    policy: &PolicyModel,
+    denials: &[&Denial],
+    domain: &str,
+    class: &str,
+    perms: &std::collections::BTreeSet<String>,
+) -> Option<Fix> {
+    let bin = policy.binary.as_ref()?;
+    let v = super::verdicts::verdict(policy, denials)?;
+    let options = v.reasons.iter().find_map(|r| match r {
+        crate::policy::binary::Reason::Booleans { options, .. } => Some(options),
+        _ => None,
+    })?;
+    let refs: Vec<&str> = perms.iter().map(String::as_str).collect();
+    let before = bin.targets_allowing(domain, class, &refs).map(|v| v.len()).unwrap_or(0);
+    let option = options.iter().find(|o| {
+        o.set.len() > 1 && o.set.iter().all(|b| b.value && belongs_to(domain, &b.name))
+    })?;
+    let set: Vec<(&str, bool)> = option.set.iter().map(|b| (b.name.as_str(), true)).collect();
+    let after = bin.targets_allowing_with_booleans(domain, class, &refs, &set).ok()?.len();
+    let breadth = after.saturating_sub(before);
+    if breadth > BROAD {
+        return None;
+    }
+    let names: Vec<&str> = set.iter().map(|(n, _)| *n).collect();
+    let mut cmd = vec![crate::bytes::ByteStr::from("setsebool"), "-P".into()];
+    for n in &names {
+        cmd.push((*n).into());
+        cmd.push("on".into());
+    }
+    let why = format!(
+        "{domain} was denied {} on {}:{class}. No single boolean allows it, but these together do: \
+         {} (the rules are conditional on all of them; audit2why, which tries one boolean at a time, \
+         reports a missing rule). They are {domain}'s own switches and open {breadth} type(s) of {class} \
+         in all. Nothing is mislabeled here.",
+        describe_perms(perms),
+        denials.first().and_then(|d| d.target_type()).unwrap_or("?"),
+        names.join(" and ")
+    );
+    Some(
+        Fix::new(
+            FixKind::Boolean,
+            vec![cmd],
+            Vec::new(),
+            Confidence::High,
+            why,
+            super::needs::ids(denials),
+        )
+        .check(
+            "boolean-named-after-domain",
+            true,
+            format!("{} are {domain}'s own", names.join(", ")),
+        )
+        .check(
+            "boolean-narrow",
+            true,
+            format!("together they open {breadth} type(s) (limit {BROAD})"),
+        ),
+    )
 }

@@ -361,3 +361,59 @@ impl SimState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fix::argv;
+
+    #[test]
+    fn reads_what_the_fixes_print() {
+        let mut s = SimState::default();
+        s.apply(&argv(["semanage", "fcontext", "-a", "-t", "web_t", "/srv/a(/.*)?"]));
+        s.apply(&argv(["restorecon", "-Rv", "/srv/a"]));
+        s.apply(&argv(["semanage", "fcontext", "-a", "-e", "/var/lib/x", "/opt/x"]));
+        s.apply(&argv(["semanage", "fcontext", "-d", "/old(/.*)?"]));
+        s.apply(&argv(["semanage", "port", "-a", "-t", "p_t", "-p", "tcp", "8000-8010"]));
+        s.apply(&argv(["setsebool", "-P", "a", "on", "b", "off"]));
+        s.apply(&argv(["restorecon", "-F", "-v", "/etc/x"]));
+        s.apply(&argv(["find", "/", "-inum", "3"]));
+        assert_eq!(s.rules.len(), 1);
+        assert_eq!(s.rules[0].type_, "web_t");
+        assert!(s.rules[0].regex.is_match(b"/srv/a/b"));
+        assert_eq!(s.equivalences, vec![(b"/opt/x".to_vec(), b"/var/lib/x".to_vec())]);
+        assert!(s.deleted.contains("/old(/.*)?"));
+        assert_eq!(s.ports, vec![("tcp".to_owned(), 8000, 8010, "p_t".to_owned())]);
+        assert_eq!(s.booleans, vec![("a".to_owned(), true), ("b".to_owned(), false)]);
+        assert_eq!(s.relabels.len(), 2);
+        assert!(s.relabels[0].recursive && !s.relabels[0].force);
+        assert!(!s.relabels[1].recursive && s.relabels[1].force);
+        assert_eq!(s.ignored, ["find / -inum 3"]);
+    }
+
+    #[test]
+    fn module_files_grant_their_allow_lines() {
+        let mut s = SimState::default();
+        s.read_module(
+            "module m 1.0;\nallow a_t b_t:file { read open };\nallow a_t c_t:dir search;\n",
+        );
+        assert_eq!(s.module_rules.len(), 2);
+        assert_eq!(s.module_rules[0].3.iter().cloned().collect::<Vec<_>>(), ["open", "read"]);
+        assert_eq!(s.module_rules[1].2, "dir");
+    }
+
+    #[test]
+    fn a_new_local_rule_gives_its_type_to_the_paths_it_matches() {
+        let policy = crate::policy::baseline::baseline_model();
+        let mut s = SimState::default();
+        s.apply(&argv(["semanage", "fcontext", "-a", "-t", "mine_t", "/opt/app(/.*)?"]));
+        assert_eq!(
+            s.default_type(&policy, b"/opt/app/x", FileMode::File).as_deref(),
+            Some("mine_t")
+        );
+        assert_ne!(
+            s.default_type(&policy, b"/opt/other", FileMode::File).as_deref(),
+            Some("mine_t")
+        );
+    }
+}
